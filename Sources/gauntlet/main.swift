@@ -1,0 +1,2 @@
+import Gauntlet
+print("gauntlet: under construction")

@@ -1,0 +1,2 @@
+import Gauntlet
+print("gauntlet-bench: under construction")
