@@ -24,7 +24,7 @@ let package = Package(
     .target(name: "GauntletCPU", dependencies: ["GauntletCore", "CBLAS"]),
     .target(name: "GauntletOpenCL", dependencies: ["GauntletCore", "COpenCL"]),
     .target(name: "GauntletConformance", dependencies: ["GauntletCore"]),
-    .target(name: "GauntletData", dependencies: ["GauntletCore"], resources: [.copy("Resources")]),
+    .target(name: "GauntletData", dependencies: ["GauntletCore"]),
     .target(name: "GauntletModels", dependencies: ["GauntletCore", "GauntletData"]),
     .target(name: "GauntletOracle", dependencies: ["GauntletCore", "GauntletModels"]),
     .target(name: "GauntletZerothOrder", dependencies: ["GauntletCore"]),
