@@ -47,6 +47,10 @@ let package = Package(
     .testTarget(name: "GauntletBackendTests", dependencies: ["Gauntlet"]),
     .testTarget(name: "GauntletDataTests", dependencies: ["Gauntlet"], resources: [.copy("Fixtures")]),
     .testTarget(name: "GauntletModelsTests", dependencies: ["Gauntlet"]),
+    .testTarget(name: "GauntletOracleTests", dependencies: ["Gauntlet"]),
+    .testTarget(name: "GauntletDefensesTests", dependencies: ["Gauntlet"]),
+    .testTarget(name: "GauntletZerothOrderTests", dependencies: ["Gauntlet"]),
+    .testTarget(name: "GauntletAttacksTests", dependencies: ["Gauntlet"]),
   ],
   swiftLanguageModes: [.v5]
 )
