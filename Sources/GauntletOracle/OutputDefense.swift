@@ -46,7 +46,7 @@ extension OutputDefense {
 }
 
 /// Which space `DefenseBatch`'s current scores are in.
-public enum ScoreSpace: String, Sendable, Hashable {
+public enum ScoreSpace: String, Sendable, Hashable, CaseIterable {
   case logits, probabilities
 }
 

@@ -4,9 +4,9 @@
 /// `-0.0` is hashed as `+0.0`; everything else by its bit pattern. Not cryptographic: a keyed
 /// defense mixes its own secret key in (`hash(…, key:)`).
 public enum RowHash {
+  /// The splitmix64 finalizer: a bijective 64-bit mixer.
   @inline(__always)
-  static func mix(_ x: UInt64) -> UInt64 {
-    // splitmix64 finalizer
+  public static func mix(_ x: UInt64) -> UInt64 {
     var z = x &+ 0x9E37_79B9_7F4A_7C15
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

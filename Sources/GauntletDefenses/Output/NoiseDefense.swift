@@ -1,0 +1,125 @@
+import Foundation
+import GauntletCore
+import GauntletOracle
+
+/// Adds random noise to each output row — the "random noise" perturbation baseline of Orekondy
+/// et al., "Prediction Poisoning: Towards Defenses Against DNN Model Stealing Attacks" (ICLR 2020),
+/// with Laplace noise as in the Laplace mechanism of Dwork et al., "Calibrating Noise to
+/// Sensitivity in Private Data Analysis" (TCC 2006).
+///
+/// - On probabilities: `p̃ = normalize(max(p + n, 1e-7))`.
+/// - On logits: `z̃ = z + n`; the revealed probabilities are `softmax(z̃)`.
+///
+/// `n` is Gaussian `N(0, scale²)` or Laplace with scale `b = scale`. **Content-seeded**: row `r`'s
+/// noise is drawn from Philox with `PhiloxKey(seed: key, stream: rowKeys[r])`, where `rowKeys[r]`
+/// is the `RowHash` of the row's exact bits. Repeating a query (alone or inside any batch) gives the
+/// same noise, so averaging repeats gains nothing; a different `key` gives independent noise. The
+/// noise is generated on the host from the Philox reference (bit-identical on every backend) and
+/// added on the backend.
+///
+/// Spec: `noise:gaussian,sigma=0.05` / `noise:laplace,scale=0.1,space=logits,key=7`.
+public struct NoiseDefense: OutputDefense {
+  public enum Kind: String, Sendable, Hashable, CaseIterable { case gaussian, laplace }
+
+  public let kind: Kind
+  public let scale: Float
+  public let space: ScoreSpace
+  public let key: UInt64
+
+  /// Floor applied before renormalising noisy probabilities.
+  public static let probabilityFloor: Float = 1e-7
+
+  public init(kind: Kind, scale: Float, space: ScoreSpace = .probabilities, key: UInt64 = 0) throws {
+    guard scale.isFinite, scale >= 0 else {
+      throw GauntletError.invalidArgument(name: "noise.sigma", detail: "must be finite and ≥ 0, got \(scale)")
+    }
+    self.kind = kind; self.scale = scale; self.space = space; self.key = key
+  }
+
+  public var spec: String {
+    "noise:\(kind.rawValue),sigma=\(specNumber(scale)),space=\(space.rawValue),key=\(key)"
+  }
+  public var usesRowKeys: Bool { true }
+
+  public func apply(to batch: inout DefenseBatch) throws {
+    let be = batch.backend, rows = batch.rows, cols = batch.classCount
+    let noise = try be.makeBuffer(NoiseDefense.noise(kind: kind, scale: scale, key: key, rowKeys: batch.rowKeys, cols: cols))
+    switch space {
+    case .logits:
+      let z = try batch.logits()
+      try be.binary(.add, z.buffer, noise, into: noise, count: batch.count)
+      try batch.setLogits(DefenseMath.tensor(noise, rows, cols, be))
+    case .probabilities:
+      let p = try batch.probabilities()
+      try be.binary(.add, p.buffer, noise, into: noise, count: batch.count)
+      try DefenseMath.floorAndNormalize(noise, floor: Self.probabilityFloor, rows: rows, cols: cols, on: be)
+      try batch.setProbabilities(DefenseMath.tensor(noise, rows, cols, be))
+    }
+  }
+
+  /// The noise matrix for rows with content keys `rowKeys` (`rowKeys.count × cols`).
+  public static func noise(kind: Kind, scale: Float, key: UInt64, rowKeys: [UInt64], cols: Int) -> [Float] {
+    var out = [Float](repeating: 0, count: rowKeys.count * cols)
+    out.withUnsafeMutableBufferPointer { p in
+      for (r, h) in rowKeys.enumerated() {
+        let row = UnsafeMutableBufferPointer(rebasing: p[(r * cols)..<((r + 1) * cols)])
+        let k = PhiloxKey(seed: key, stream: h)
+        switch kind {
+        case .gaussian:
+          Philox.fill(.normal(mean: 0, std: scale), key: k, counter: 0, into: row)
+        case .laplace:
+          Philox.fill(.uniform(lo: -0.5, hi: 0.5), key: k, counter: 0, into: row)
+          for j in row.indices {
+            let u = row[j]
+            let t = Swift.max(1 - 2 * Swift.abs(u), 0x1p-25)
+            row[j] = (u < 0 ? scale : -scale) * Foundation.log(t)
+          }
+        }
+      }
+    }
+    return out
+  }
+}
+
+/// Reverse sigmoid (Lee et al., "Defending Against NN Model Stealing Attacks Using Deceptive
+/// Perturbations", IEEE S&P Workshops 2019): with `s` the sigmoid,
+/// `r = β·(s(γ·s⁻¹(p)) − ½)`, `p̃ = normalize(clamp(p − r, 0, 1))`, where `s⁻¹(p) = log(p/(1−p))`
+/// on `p` clipped to `[1e-9, 1 − 2⁻²⁴]` (as the Adversarial Robustness Toolbox implements it).
+/// Large `β` pushes confident outputs towards uninformative ones; gradients of the revealed
+/// probabilities w.r.t. the logits are reversed over much of the range. Argmax is not promised.
+///
+/// Spec: `reverse-sigmoid:beta=1,gamma=0.1`. All on the backend (10 element-wise ops).
+public struct ReverseSigmoidDefense: OutputDefense {
+  public let beta: Float
+  public let gamma: Float
+
+  public init(beta: Float, gamma: Float) throws {
+    guard beta.isFinite, beta > 0 else {
+      throw GauntletError.invalidArgument(name: "reverse-sigmoid.beta", detail: "must be finite and > 0, got \(beta)")
+    }
+    guard gamma.isFinite, gamma > 0 else {
+      throw GauntletError.invalidArgument(name: "reverse-sigmoid.gamma", detail: "must be finite and > 0, got \(gamma)")
+    }
+    self.beta = beta; self.gamma = gamma
+  }
+
+  public var spec: String { "reverse-sigmoid:beta=\(specNumber(beta)),gamma=\(specNumber(gamma))" }
+
+  public func apply(to batch: inout DefenseBatch) throws {
+    let be = batch.backend, n = batch.count
+    let p = try batch.probabilities()
+    let a = try be.makeBuffer(count: n), b = try be.makeBuffer(count: n)
+    try be.unary(.clamp(lo: 1e-9, hi: 1 - 0x1p-24), p.buffer, into: a, count: n)
+    try be.unary(.affine(scale: -1, shift: 1), a, into: b, count: n)     // 1 − p
+    try be.unary(.log, a, into: a, count: n)
+    try be.unary(.log, b, into: b, count: n)
+    try be.binary(.sub, a, b, into: a, count: n)                         // logit(p)
+    try be.unary(.affine(scale: gamma, shift: 0), a, into: a, count: n)
+    try be.unary(.sigmoid, a, into: a, count: n)
+    try be.unary(.affine(scale: beta, shift: -beta / 2), a, into: a, count: n)   // r
+    try be.binary(.sub, p.buffer, a, into: a, count: n)
+    try be.unary(.clamp(lo: 0, hi: 1), a, into: a, count: n)
+    try DefenseMath.normalizeRows(a, rows: batch.rows, cols: batch.classCount, on: be)
+    try batch.setProbabilities(DefenseMath.tensor(a, batch.rows, batch.classCount, be))
+  }
+}
