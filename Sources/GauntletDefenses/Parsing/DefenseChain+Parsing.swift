@@ -76,7 +76,7 @@ public enum DefenseCatalog {
     },
     DefenseCatalogEntry(name: "dawn", aliases: ["watermark"], positional: "rate", keys: ["rate", "key"],
                         summary: "DAWN watermark: keyed fraction of wrong labels (Szyller et al. 2021)") { p, ctx in
-      try DAWNWatermark(rate: Double(p.float("rate")), key: p.uint64("key", default: ctx.key))
+      try DAWNWatermark(rate: p.double("rate"), key: p.uint64("key", default: ctx.key))
     },
   ]
 

@@ -23,6 +23,7 @@ public struct SpecParameters: Sendable {
 
   /// Throws unless every given key is in `allowed`.
   func check(allowed: [String]) throws {
+    try checkNoStrayPositional()
     for (k, _) in values where !allowed.contains(k) {
       throw GauntletError.invalidArgument(
         name: "\(name).\(k)", detail: "unknown parameter; valid for \(name): \(allowed.isEmpty ? "(none)" : allowed.joined(separator: ", "))")
@@ -40,6 +41,24 @@ public struct SpecParameters: Sendable {
       throw GauntletError.invalidArgument(name: "\(name).\(key)", detail: "expected a finite number, got '\(s)'")
     }
     return v
+  }
+
+  func double(_ key: String, default d: Double? = nil) throws -> Double {
+    guard let s = raw(key) else {
+      if let d { return d }
+      throw GauntletError.invalidArgument(name: "\(name).\(key)", detail: "required (e.g. \(name):\(key)=0.1)")
+    }
+    guard let v = Double(s), v.isFinite else {
+      throw GauntletError.invalidArgument(name: "\(name).\(key)", detail: "expected a finite number, got '\(s)'")
+    }
+    return v
+  }
+
+  /// Throws if the item was written with a positional value but takes none.
+  func checkNoStrayPositional() throws {
+    if let v = raw(SpecGrammar.strayPositional) {
+      throw GauntletError.invalidArgument(name: name, detail: "takes no positional value; write \(name):key=value (got '\(v)')")
+    }
   }
 
   func int(_ key: String, default d: Int? = nil) throws -> Int {
@@ -94,6 +113,10 @@ public struct SpecParameters: Sendable {
 /// Names and keys are case-insensitive; whitespace around tokens is ignored.
 /// Examples: `round:2,topk:3` · `reverse-sigmoid:beta=1,gamma=0.1` · `noise:gaussian,sigma=0.05`.
 enum SpecGrammar {
+  /// Key under which a positional value of an item without a positional parameter is kept, so
+  /// that an unknown name is reported before a misplaced value.
+  static let strayPositional = "(positional)"
+
   /// Splits `text` into items, resolving positional arguments with `positional(name)` (the key a
   /// bare `name:value` means; nil if the item takes none).
   static func parse(_ text: String, what: String, positional: (String) -> String?) throws -> [SpecParameters] {
@@ -128,10 +151,7 @@ enum SpecGrammar {
           try item.add(key: arg[..<e].trimmingCharacters(in: .whitespaces).lowercased(),
                        value: arg[arg.index(after: e)...].trimmingCharacters(in: .whitespaces))
         } else {
-          guard let key = positional(name) else {
-            throw GauntletError.invalidArgument(name: name, detail: "takes no positional value; write \(name):key=value (got '\(arg)')")
-          }
-          try item.add(key: key, value: arg)
+          try item.add(key: positional(name) ?? strayPositional, value: arg)
         }
       }
       items.append(item)

@@ -55,6 +55,9 @@ public final class DAWNWatermark: OutputDefense, @unchecked Sendable {
     lock.withLock { featureCount = setup.featureCount }
   }
 
+  /// Whether the watermark alters the answer to `row` (the owner's view; needs the key).
+  public func isMarked(_ row: ArraySlice<Float>) -> Bool { selection(row).marked }
+
   /// Whether a row is watermarked, and its second hash (for the altered label).
   func selection(_ row: ArraySlice<Float>) -> (marked: Bool, labelHash: UInt64) {
     let h = RowHash.hash(row, key: key)
