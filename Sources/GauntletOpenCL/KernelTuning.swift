@@ -41,6 +41,11 @@ public struct KernelTuning: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// The CPU row of the table.
+  public static var cpu: KernelTuning { defaults(for: .cpu) }
+  /// The GPU row of the table.
+  public static var gpu: KernelTuning { defaults(for: .gpu) }
+
   /// The profile for a device kind, unless `GAUNTLET_OPENCL_TUNING` names another.
   public static func profile(for kind: DeviceKind, environment: [String: String] = ProcessInfo.processInfo.environment)
     throws -> Profile {

@@ -39,15 +39,16 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
   let queue: CLQueue
   let programs = ProgramCache()
   let lock = NSRecursiveLock()
-  private var kernels: [String: CLKernel] = [:]
+  private var kernels: [KernelKey: CLKernel] = [:]
   /// GEMM packing buffers, grown on demand (guarded by `lock`).
   var packA: CLBuffer?
   var packB: CLBuffer?
 
   /// Opens device `device` of platform `platform` (indices into `OpenCLRuntime.platforms()`).
-  /// `tuning` overrides the profile chosen from the device type and `GAUNTLET_OPENCL_TUNING`.
-  /// Throws `backendUnavailable` when there is no such platform or device.
-  public init(platform: Int = 0, device: Int = 0, tuning: KernelTuning.Profile? = nil) throws {
+  /// `tuning` (e.g. `.gpu`, or a modified table row for tuning sweeps) overrides the parameters
+  /// chosen from the device type and `GAUNTLET_OPENCL_TUNING`. Throws `backendUnavailable` when
+  /// there is no such platform or device, `invalidArgument` for parameters the device cannot run.
+  public init(platform: Int = 0, device: Int = 0, tuning: KernelTuning? = nil) throws {
     let (ctx, info) = try OpenCLRuntime.setupLock.withLock { () throws -> (CLContext, OpenCLDeviceInfo) in
       let platforms = try OpenCLRuntime.platformIDs()
       guard platforms.indices.contains(platform) else {
@@ -68,9 +69,12 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
     deviceInfo = info
     deviceKind = info.kind
     name = "opencl:\(info.name)"
-    var t = KernelTuning.defaults(for: try tuning ?? KernelTuning.profile(for: info.kind))
-    t.gemmGroup = Swift.min(t.gemmGroup, info.maxWorkGroupSize)
-    t.localSize = Swift.min(t.localSize, info.maxWorkGroupSize)
+    var t: KernelTuning
+    if let tuning { t = tuning } else {
+      t = KernelTuning.defaults(for: try KernelTuning.profile(for: info.kind))
+      t.gemmGroup = Swift.min(t.gemmGroup, info.maxWorkGroupSize)
+      t.localSize = Swift.min(t.localSize, info.maxWorkGroupSize)
+    }
     try t.validate(maxWorkGroupSize: info.maxWorkGroupSize)
     self.tuning = t
     queue = try CLQueue(context: ctx)
@@ -110,6 +114,11 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
     case gemm, elementwise, rows, random, perturb, conv
   }
 
+  struct KernelKey: Hashable {
+    var family: Family
+    var name: String
+  }
+
   /// Build options: correctly rounded `/` and `sqrt` where the device offers them (the RNG needs
   /// them to match the Swift reference bit for bit); `-w` silences PoCL's benign warnings about
   /// the ABI of 16-wide vectors on AVX2 (errors still reach the build log).
@@ -125,7 +134,7 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
 
   /// The kernel `kernelName` of `family`, built on first use. Call under `lock`.
   private func kernel(_ family: Family, _ kernelName: String) throws -> CLKernel {
-    let key = family.rawValue + "." + kernelName
+    let key = KernelKey(family: family, name: kernelName)
     if let k = kernels[key] { return k }
     guard let source = KernelSources.all[family.rawValue] else {
       throw GauntletError.kernelBuildFailed(program: family.rawValue, device: deviceInfo.name,

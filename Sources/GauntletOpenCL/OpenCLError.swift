@@ -120,7 +120,9 @@ public struct OpenCLError: Error, CustomStringConvertible, Equatable, Sendable {
 }
 
 /// Throws `OpenCLError` unless `status` is `CL_SUCCESS`. Every OpenCL call goes through here.
+/// `call` is an autoclosure so hot paths (argument setting, launches) pay for the message only
+/// on failure.
 @inline(__always)
-func check(_ status: cl_int, _ call: String) throws {
-  guard status == CL_SUCCESS else { throw OpenCLError(code: status, call: call) }
+func check(_ status: cl_int, _ call: @autoclosure () -> String) throws {
+  guard status == CL_SUCCESS else { throw OpenCLError(code: status, call: call()) }
 }
