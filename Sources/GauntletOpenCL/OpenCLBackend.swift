@@ -49,7 +49,7 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
   /// chosen from the device type and `GAUNTLET_OPENCL_TUNING`. Throws `backendUnavailable` when
   /// there is no such platform or device, `invalidArgument` for parameters the device cannot run.
   public init(platform: Int = 0, device: Int = 0, tuning: KernelTuning? = nil) throws {
-    let (ctx, info) = try OpenCLRuntime.setupLock.withLock { () throws -> (CLContext, OpenCLDeviceInfo) in
+    let (ctx, q, info) = try OpenCLRuntime.setupLock.withLock { () throws -> (CLContext, CLQueue, OpenCLDeviceInfo) in
       let platforms = try OpenCLRuntime.platformIDs()
       guard platforms.indices.contains(platform) else {
         throw GauntletError.backendUnavailable(
@@ -63,9 +63,11 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
           remedy: "pick a device index below \(devices.count), or \(OpenCLRuntime.unavailableRemedy)")
       }
       let id = devices[device]
-      return (try CLContext(device: id), try OpenCLRuntime.deviceInfo(id))
+      let ctx = try CLContext(device: id)
+      return (ctx, try CLQueue(context: ctx), try OpenCLRuntime.deviceInfo(id))
     }
     context = ctx
+    queue = q
     deviceInfo = info
     deviceKind = info.kind
     name = "opencl:\(info.name)"
@@ -77,7 +79,6 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
     }
     try t.validate(maxWorkGroupSize: info.maxWorkGroupSize)
     self.tuning = t
-    queue = try CLQueue(context: ctx)
   }
 
   private static let sharedLock = NSLock()
