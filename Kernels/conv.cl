@@ -47,7 +47,7 @@ __kernel void col2im(__global const float* columns, __global float* input, int n
 }
 
 // Max over each window's in-image entries (first maximum wins); argmax = h*W + w in the plane,
-// or -1 for a window lying entirely in the padding (output 0). n = batch*C*oH*oW.
+// or -1 for a window lying entirely in the padding (output 0; the host rejects such geometry).
 __kernel void max_pool(__global const float* input, __global float* output, __global float* argmax,
                        int n, CONV_ARGS) {
   const int t = get_global_id(0);

@@ -34,8 +34,18 @@ extension OpenCLBackend {
     try launch1D(.conv, "col2im", [.buffer(cm), .buffer(im), .int(Int32(n.input))] + convArgs(shape), count: n.input)
   }
 
+  /// Max pooling needs every window to touch the image: padding smaller than the window.
+  private func maxPoolPadding(_ s: ConvShape, _ op: String) throws {
+    guard s.padH < s.kernelH, s.padW < s.kernelW else {
+      throw GauntletError.invalidArgument(
+        name: "padding", detail: "\(op) needs padding smaller than the window (pad \(s.padH)×\(s.padW), "
+          + "window \(s.kernelH)×\(s.kernelW)); a window lying entirely in the padding has no maximum")
+    }
+  }
+
   public func maxPool(_ input: DeviceBuffer, into output: DeviceBuffer, argmax: DeviceBuffer, _ shape: ConvShape) throws {
     let n = try convCounts(shape, "maxPool")
+    try maxPoolPadding(shape, "maxPool")
     let im = try memory(input, atLeast: n.input, "maxPool", "input")
     let om = try memory(output, atLeast: n.pooled, "maxPool", "output")
     let am = try memory(argmax, atLeast: n.pooled, "maxPool", "argmax")
@@ -46,6 +56,7 @@ extension OpenCLBackend {
   public func maxPoolBackward(gradOutput: DeviceBuffer, argmax: DeviceBuffer, into gradInput: DeviceBuffer,
                               _ shape: ConvShape) throws {
     let n = try convCounts(shape, "maxPoolBackward")
+    try maxPoolPadding(shape, "maxPoolBackward")
     let gm = try memory(gradOutput, atLeast: n.pooled, "maxPoolBackward", "gradOutput")
     let am = try memory(argmax, atLeast: n.pooled, "maxPoolBackward", "argmax")
     let im = try memory(gradInput, atLeast: n.input, "maxPoolBackward", "gradInput")

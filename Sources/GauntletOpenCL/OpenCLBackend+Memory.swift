@@ -48,6 +48,7 @@ extension OpenCLBackend {
 
   public func fill(_ buffer: DeviceBuffer, value: Float, offset: Int, count: Int) throws {
     try Validate.sizes("fill", ("offset", offset), ("count", count))
+    try Validate.finite(value, "value")
     let mem = try memory(buffer, atLeast: try end("fill", offset, count), "fill")
     try launch1D(.elementwise, "fill", [.buffer(mem), .int(Int32(offset)), .int(Int32(count)), .float(value)],
                  count: count)

@@ -102,5 +102,10 @@ struct OpenCLConvTests {
     #expect(throws: GauntletError.self) { try be.im2col(b, into: b, bad) }
     let big = ConvShape(batch: 1, channels: 1, height: 20, width: 20, kernelH: 3, kernelW: 3)
     #expect(throws: GauntletError.self) { try be.avgPool(b, into: b, big) }     // input too small
+    let padded = ConvShape(batch: 1, channels: 1, height: 3, width: 3, kernelH: 2, kernelW: 2, padH: 2)
+    #expect { try be.maxPool(b, into: b, argmax: b, padded) } throws: { e in
+      if case .invalidArgument? = e as? GauntletError { return true } else { return false }
+    }
+    try be.avgPool(b, into: b, padded)                                          // zeros there: fine
   }
 }

@@ -43,6 +43,7 @@ struct OpenCLValidationTests {
       try be.perturbRows(base: b, directions: b, sigma: 1, antithetic: true, into: b, samples: 1,
                          directionsPerSample: 2, dim: 4)      // out needs 16
     }
+    #expect(throws: GauntletError.self) { try be.fill(b, value: .nan, offset: 0, count: 2) }
     #expect(throws: GauntletError.self) { _ = try be.makeBuffer(count: -1) }
     #expect(throws: GauntletError.self) { _ = try be.makeBuffer(count: 1 << 40) }
   }
