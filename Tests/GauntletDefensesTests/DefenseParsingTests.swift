@@ -60,7 +60,7 @@ struct DefenseParsingTests {
     #expect(throws: GauntletError.self) {
       try Oracle(model: model, configuration: OracleConfiguration(defenses: DefenseChain(parsing: "mad:0.5", context: wrongSurrogate)))
     }
-    let otherBackend = DefenseContext(surrogate: try LinearModel(weights: values(12, seed: 1), bias: [0, 0, 0, 0], on: ReferenceBackend()))
+    let otherBackend = DefenseContext(surrogate: try LinearModel(weights: values(12, seed: 1), bias: [0, 0, 0, 0], on: CPUBackend()))
     #expect(throws: GauntletError.self) {
       try Oracle(model: model, configuration: OracleConfiguration(defenses: DefenseChain(parsing: "mad:0.5", context: otherBackend)))
     }

@@ -3,7 +3,7 @@ import Gauntlet
 
 /// The backend the oracle tests run on.
 func testBackend() -> Backend { sharedBackend }
-private let sharedBackend: Backend = ReferenceBackend()
+private let sharedBackend: Backend = CPUBackend()
 
 /// Deterministic values in [lo, hi) from Philox (host side).
 func values(_ count: Int, seed: UInt64, lo: Float = -1, hi: Float = 1) -> [Float] {
