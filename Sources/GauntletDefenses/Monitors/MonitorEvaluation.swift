@@ -13,8 +13,15 @@ public struct DetectionReport: Sendable, Hashable, Codable, CustomStringConverti
   public let benignQueriesPerStream: Int
   /// Benign streams flagged at least once.
   public let benignFlagged: Int
+  /// Alarms raised on all benign streams together.
+  public let benignAlarms: Int
   /// `benignFlagged / benignStreams`: the fraction of honest clients wrongly flagged.
   public var falsePositiveRate: Double { benignStreams == 0 ? 0 : Double(benignFlagged) / Double(benignStreams) }
+  /// Benign alarms per benign query (the per-query rate Chen et al. calibrate against).
+  public var falseAlarmsPerQuery: Double {
+    let q = benignStreams * benignQueriesPerStream
+    return q == 0 ? 0 : Double(benignAlarms) / Double(q)
+  }
 
   public var description: String {
     let d = detectionDelay.map { "detected after \($0) of \(attackQueries) queries" } ?? "not detected in \(attackQueries) queries"
@@ -60,10 +67,11 @@ public enum MonitorEvaluation {
     try send(attack, client: "attacker", interval: attackInterval)
     for (i, s) in benign.enumerated() { try send(s, client: "benign-\(i)", interval: benignInterval) }
     let delay = oracle.usage(of: "attacker").alarms.map(\.queryIndex).min().map { $0 + 1 }
-    let flagged = benign.indices.filter { oracle.usage(of: "benign-\($0)").flagged }.count
+    let benignUsage = benign.indices.map { oracle.usage(of: "benign-\($0)") }
+    let flagged = benignUsage.filter(\.flagged).count
     return DetectionReport(monitor: monitor.name, attackQueries: attack.count / F, detectionDelay: delay,
                            benignStreams: benign.count, benignQueriesPerStream: benign.first.map { $0.count / F } ?? 0,
-                           benignFlagged: flagged)
+                           benignFlagged: flagged, benignAlarms: benignUsage.reduce(0) { $0 + $1.alarms.count })
   }
 
   /// `count` benign streams of `length` rows, each a different seeded random order of `data`'s

@@ -102,6 +102,14 @@ public final class PRADAMonitor: QueryMonitor, @unchecked Sendable {
 
   public func reset(client: String) { lock.withLock { clients[client] = nil } }
 
+  /// Values held for `client` (growing-set floats plus distances): the memory bound in action.
+  public func retainedValues(for client: String) -> Int {
+    lock.withLock {
+      guard let st = clients[client] else { return 0 }
+      return st.distances.count + st.sets.values.reduce(0) { $0 + $1.rows.reduce(0) { $0 + $1.count } + $1.distances.count }
+    }
+  }
+
   /// `T = max(mean − std, 0)` of a growing set's distances (population std).
   static func threshold(_ d: [Double]) -> Double {
     guard !d.isEmpty else { return 0 }

@@ -59,6 +59,11 @@ public final class StatefulKNNMonitor: QueryMonitor, @unchecked Sendable {
 
   public func reset(client: String) { lock.withLock { buffers[client] = nil } }
 
+  /// Floats buffered for `client` (at most `bufferSize × features`).
+  public func retainedValues(for client: String) -> Int {
+    lock.withLock { (buffers[client] ?? []).reduce(0) { $0 + $1.count } }
+  }
+
   /// Mean of the `k` smallest L2 distances from `x` to `rows`.
   static func meanKNNDistance(_ x: [Float], _ rows: [[Float]], k: Int) -> Double {
     var d = rows.map { y -> Double in
