@@ -1,0 +1,38 @@
+import GauntletCore
+
+/// A trainable tensor of a layer: its value and the gradient of the last `backward`.
+///
+/// Both live on the model's backend. `backward` overwrites `gradient`; optimizers read it and
+/// update `value` in place, so references to a parameter stay valid for the model's lifetime.
+///
+/// ```swift
+/// for p in model.parameters { print(p.name, p.shape) }   // "layers.0.weight" [128, 64] …
+/// ```
+public final class Parameter {
+  /// `layers.<i>.weight` or `layers.<i>.bias` (the `.gmodel` tensor name).
+  public let name: String
+  public let shape: [Int]
+  public let value: DeviceBuffer
+  public let gradient: DeviceBuffer
+  public var count: Int { shape.reduce(1, *) }
+
+  init(name: String, shape: [Int], on backend: Backend) throws {
+    let n = try Tensor.elementCount(shape)
+    self.name = name
+    self.shape = shape
+    self.value = try backend.makeBuffer(count: n)
+    self.gradient = try backend.makeBuffer(count: n)
+    try backend.fill(value, value: 0, offset: 0, count: n)
+    try backend.fill(gradient, value: 0, offset: 0, count: n)
+  }
+
+  /// The value as a tensor of `shape` (shares the buffer).
+  public func valueTensor(on backend: Backend) throws -> Tensor {
+    try Tensor(buffer: value, shape: shape, on: backend)
+  }
+
+  /// The gradient as a tensor of `shape` (shares the buffer).
+  public func gradientTensor(on backend: Backend) throws -> Tensor {
+    try Tensor(buffer: gradient, shape: shape, on: backend)
+  }
+}
