@@ -14,25 +14,40 @@ public final class Parameter {
   public let shape: [Int]
   public let value: DeviceBuffer
   public let gradient: DeviceBuffer
+  /// The backend holding `value` and `gradient`.
+  public let backend: Backend
   public var count: Int { shape.reduce(1, *) }
 
   init(name: String, shape: [Int], on backend: Backend) throws {
     let n = try Tensor.elementCount(shape)
     self.name = name
     self.shape = shape
+    self.backend = backend
     self.value = try backend.makeBuffer(count: n)
     self.gradient = try backend.makeBuffer(count: n)
     try backend.fill(value, value: 0, offset: 0, count: n)
     try backend.fill(gradient, value: 0, offset: 0, count: n)
   }
 
+  /// Downloads the value.
+  public func values() throws -> [Float] { try backend.download(value, offset: 0, count: count) }
+
+  /// Uploads `values` (count must match; NaN/Inf rejected).
+  public func load(_ values: [Float]) throws {
+    guard values.count == count else {
+      throw GauntletError.shapeMismatch(operation: "Parameter.load", detail: "\(name) \(shape) needs \(count) values, got \(values.count)")
+    }
+    try values.withUnsafeBufferPointer { try Validate.finite($0, name) }
+    try backend.upload(values, to: value)
+  }
+
   /// The value as a tensor of `shape` (shares the buffer).
-  public func valueTensor(on backend: Backend) throws -> Tensor {
+  public func valueTensor() throws -> Tensor {
     try Tensor(buffer: value, shape: shape, on: backend)
   }
 
   /// The gradient as a tensor of `shape` (shares the buffer).
-  public func gradientTensor(on backend: Backend) throws -> Tensor {
+  public func gradientTensor() throws -> Tensor {
     try Tensor(buffer: gradient, shape: shape, on: backend)
   }
 }
