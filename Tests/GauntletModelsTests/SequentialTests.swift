@@ -1,5 +1,6 @@
 import Testing
 import Gauntlet
+@testable import GauntletModels
 
 @Suite("Sequential model")
 struct SequentialTests {
@@ -139,5 +140,22 @@ struct ModelSpecTests {
                     "{not json"])
   func rejectsBadSpecs(_ text: String) {
     #expect(throws: GauntletError.self) { try ModelSpec(parsing: text) }
+  }
+}
+
+@Suite("Conv2D chunked inference")
+struct ConvChunkTests {
+  @Test func chunkedInferenceMatchesSinglePass() throws {
+    let be = testBackend()
+    let model = try ModelSpec.digitsCNN.build(on: be, seed: 4)
+    let x = try Tensor(values(7 * 64, seed: 8, lo: 0, hi: 1), shape: [7, 1, 8, 8], on: be)
+    let whole = try model.logits(x).toArray()
+    for layer in model.layers { (layer as? Conv2D)?.columnBudget = 3 * 144 * 16 }   // 3 samples per chunk
+    let chunked = try model.logits(x).toArray()
+    #expect(chunked.count == whole.count)
+    for i in whole.indices { #expect(abs(chunked[i] - whole[i]) <= 1e-5) }
+    // A recorded pass (training) does not chunk and agrees too.
+    let recorded = try model.forward(x, mode: ForwardMode(training: false, recordForBackward: true)).toArray()
+    for i in whole.indices { #expect(abs(recorded[i] - whole[i]) <= 1e-5) }
   }
 }

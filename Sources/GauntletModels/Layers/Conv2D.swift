@@ -20,6 +20,8 @@ public final class Conv2D: Layer {
   private var cachedColumns: DeviceBuffer?
   private var cachedBatch: Int?
   private let ones = OnesVector()
+  /// Largest im2col matrix (elements) an inference pass builds at once (8 Mi floats, 32 MiB).
+  var columnBudget = 8 << 20
 
   init(inputShape: [Int], filters: Int, kernel: Int, stride: Int, padding: Int, index: Int,
        initializer: WeightInit, key: PhiloxKey, on backend: Backend) throws {
@@ -61,10 +63,25 @@ public final class Conv2D: Layer {
     let y = try backend.makeBuffer(count: b * filters * l)
     cachedColumns = nil; cachedBatch = nil
     if b > 0 {
-      let cols = try backend.makeBuffer(count: s.columnsCount)
-      try backend.im2col(x.buffer, into: cols, s)
-      try backend.gemm(weight.value, cols, into: y,
-                       GemmShape(batch: b, m: filters, n: l, k: patch, strideA: 0))
+      // Inference on large batches runs in chunks so the im2col matrix stays within budget.
+      let perSample = patch * l
+      let chunk = mode.recordForBackward ? b : max(1, min(b, columnBudget / max(perSample, 1)))
+      let cols = try backend.makeBuffer(count: chunk * perSample)
+      if chunk == b {
+        try backend.im2col(x.buffer, into: cols, s)
+        try backend.gemm(weight.value, cols, into: y,
+                         GemmShape(batch: b, m: filters, n: l, k: patch, strideA: 0))
+      } else {
+        let inPer = channels * height * width
+        let xin = try backend.makeBuffer(count: chunk * inPer)
+        for start in Swift.stride(from: 0, to: b, by: chunk) {
+          let n = min(chunk, b - start)
+          try backend.copy(x.buffer, srcOffset: start * inPer, to: xin, dstOffset: 0, count: n * inPer)
+          try backend.im2col(xin, into: cols, shape(batch: n))
+          try backend.gemm(weight.value, cols, into: y,
+                           GemmShape(batch: n, m: filters, n: l, k: patch, strideA: 0, offsetC: start * filters * l))
+        }
+      }
       // Bias: Y_b += bias[F, 1] · 1[1, L], for every b.
       try backend.gemm(bias.value, try ones.get(l, on: backend), into: y,
                        GemmShape(batch: b, m: filters, n: l, k: 1, beta: 1, strideA: 0, strideB: 0))
