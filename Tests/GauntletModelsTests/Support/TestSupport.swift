@@ -71,3 +71,24 @@ func checkModelGradients(_ model: Sequential, x: [Float], shape: [Int], h: Float
   }
   return (inputCmp, paramCmp)
 }
+
+/// Paths of the PyTorch fixtures in GauntletDataTests, reached through `#filePath`.
+func dataFixture(_ name: String, file: String = #filePath) -> String {
+  URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Tests")
+    .appendingPathComponent("GauntletDataTests/Fixtures").appendingPathComponent(name).path
+}
+
+/// A fresh temporary directory, removed by the caller with `removeTemp`.
+func tempDir() throws -> String {
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gauntlet-models-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  return dir.path
+}
+
+func removeTemp(_ dir: String) { try? FileManager.default.removeItem(atPath: dir) }
+
+/// Whether `body` throws a `GauntletError` matching `predicate`.
+func throwsError(_ body: () throws -> Void, where predicate: (GauntletError) -> Bool) -> Bool {
+  do { try body(); return false } catch let e as GauntletError { return predicate(e) } catch { return false }
+}

@@ -1,16 +1,6 @@
 import GauntletCore
 import GauntletData
 
-/// Metadata keys and version of the `.gmodel` format (see `FORMAT.md`).
-public enum GModelFormat {
-  public static let formatKey = "gauntlet.format"
-  public static let versionKey = "gauntlet.version"
-  public static let specKey = "gauntlet.spec"
-  public static let formatValue = "gmodel"
-  /// The version this build writes and the only one it reads.
-  public static let version = "1"
-}
-
 extension Sequential {
   /// The model as safetensors: tensors `layers.<i>.weight` / `layers.<i>.bias` (Dense `[out, in]`,
   /// Conv2D `[filters, channels, k, k]`), metadata `gauntlet.format = gmodel`,
@@ -37,8 +27,8 @@ extension Sequential {
 
   /// Reads a `.gmodel` file and builds the model on `backend`. Throws `malformedFile` for a
   /// file that is not a gmodel, an unknown version, a bad spec, a missing or unexpected tensor;
-  /// `shapeMismatch` for a tensor whose shape differs from the spec; `nonFinite` for NaN/Inf
-  /// weights. Truncated or corrupt files fail in the safetensors reader.
+  /// `shapeMismatch` for a tensor whose shape differs from the spec. Truncated or corrupt files,
+  /// and NaN/Inf weights, fail in the safetensors reader (`malformedFile`).
   public static func load(path: String, on backend: Backend) throws -> Sequential {
     try load(SafeTensors.read(path: path), path: path, on: backend)
   }
