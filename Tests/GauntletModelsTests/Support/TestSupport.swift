@@ -2,7 +2,7 @@ import Foundation
 import Gauntlet
 
 /// The backend the model tests run on.
-func testBackend() -> Backend { ReferenceBackend() }
+func testBackend() -> Backend { CPUBackend() }
 
 /// Deterministic test values in [lo, hi) from Philox (host side).
 func values(_ count: Int, seed: UInt64, lo: Float = -1, hi: Float = 1) -> [Float] {
