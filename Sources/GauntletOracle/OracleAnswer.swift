@@ -1,3 +1,4 @@
+import Foundation
 import GauntletCore
 
 /// What the deployment revealed for one batch.
@@ -17,6 +18,35 @@ public struct OracleAnswer: Sendable {
   public init(mode: OutputMode, rows: Int, classCount: Int, labels: [Int32], scores: Tensor?, firstQueryIndex: Int) {
     self.mode = mode; self.rows = rows; self.classCount = classCount; self.labels = labels
     self.scores = scores; self.firstQueryIndex = firstQueryIndex
+  }
+
+  /// The answer as probability rows on the host, whatever was revealed: probabilities as they are,
+  /// logits through a softmax, top-k rows renormalised by their sum (all-zero rows stay zero),
+  /// labels as one-hot rows. What an extraction attack trains on.
+  public func distributionRows() throws -> [Float] {
+    let K = classCount
+    switch mode {
+    case .label:
+      var q = [Float](repeating: 0, count: rows * K)
+      for (r, l) in labels.enumerated() { q[r * K + Int(l)] = 1 }
+      return q
+    case .logits:
+      var z = try scoreArray()
+      for r in 0..<rows {
+        let m = z[(r * K)..<((r + 1) * K)].max() ?? 0
+        var s: Float = 0
+        for j in 0..<K { z[r * K + j] = Foundation.exp(z[r * K + j] - m); s += z[r * K + j] }
+        for j in 0..<K { z[r * K + j] /= s }
+      }
+      return z
+    case .probabilities, .topK:
+      var q = try scoreArray()
+      for r in 0..<rows {
+        let s = q[(r * K)..<((r + 1) * K)].reduce(0, +)
+        if s > 0 { for j in 0..<K { q[r * K + j] /= s } }
+      }
+      return q
+    }
   }
 
   /// Host copy of `scores`, row-major; throws when the deployment revealed labels only.

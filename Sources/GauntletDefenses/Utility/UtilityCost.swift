@@ -59,7 +59,7 @@ public struct UtilityCost: Sendable, Hashable, Codable, CustomStringConvertible 
       let x = Array(inputs[(start * F)..<((start + m) * F)])
       let p = try softmax(model.logits(Tensor(x, shape: [m] + model.inputShape, on: model.backend)).toArray(), cols: K)
       let answer = try oracle.query(x, client: "utility-measurement")
-      let q = try revealed(answer)
+      let q = try answer.distributionRows()
       for r in 0..<m {
         var best = 0
         for j in 1..<K where p[r * K + j] > p[r * K + best] { best = j }
@@ -68,7 +68,7 @@ public struct UtilityCost: Sendable, Hashable, Codable, CustomStringConvertible 
         if shown == y { defended += 1 }
         if shown != best { changed += 1 }
         for j in 0..<K {
-          let pj = p[r * K + j], qj = q[r * K + j]
+          let pj = p[r * K + j], qj = Double(q[r * K + j])
           l1 += Swift.abs(pj - qj)
           if pj > 0 { kl += pj * Foundation.log(pj / Swift.max(qj, klFloor)) }
         }
@@ -79,26 +79,6 @@ public struct UtilityCost: Sendable, Hashable, Codable, CustomStringConvertible 
     return UtilityCost(defense: defenses.spec, samples: n, cleanAccuracy: Double(clean) / d,
                        defendedAccuracy: Double(defended) / d, labelChangeRate: Double(changed) / d,
                        meanL1: l1 / d, meanKL: kl / d)
-  }
-
-  /// The answer as distributions (see the type's documentation).
-  static func revealed(_ a: OracleAnswer) throws -> [Double] {
-    let K = a.classCount
-    switch a.mode {
-    case .label:
-      var q = [Double](repeating: 0, count: a.rows * K)
-      for (r, l) in a.labels.enumerated() { q[r * K + Int(l)] = 1 }
-      return q
-    case .logits:
-      return softmax(try a.scoreArray(), cols: K)
-    case .probabilities, .topK:
-      var q = try a.scoreArray().map(Double.init)
-      for r in 0..<a.rows {
-        let s = q[(r * K)..<((r + 1) * K)].reduce(0, +)
-        if s > 0 { for j in 0..<K { q[r * K + j] /= s } }
-      }
-      return q
-    }
   }
 
   static func softmax(_ z: [Float], cols: Int) -> [Double] {
