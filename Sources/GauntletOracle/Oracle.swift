@@ -34,7 +34,8 @@ public final class Oracle: @unchecked Sendable {
   // `globalUsed`, `sequence`) is only touched under `lock`; monitors and the audit log are
   // thread-safe themselves.
   private let model: Classifier
-  public let configuration: OracleConfiguration
+  /// Not public: it holds defender secrets (noise and watermark keys, a MAD surrogate).
+  let configuration: OracleConfiguration
   public let backend: Backend
   public let inputShape: [Int]
   public let featureCount: Int
@@ -71,8 +72,11 @@ public final class Oracle: @unchecked Sendable {
   public var mode: OutputMode { configuration.mode }
   public var inputBounds: ClosedRange<Float>? { configuration.inputBounds }
   public var clock: SimulatedClock { configuration.clock }
-  /// The defense chain's canonical text.
-  public var defenseSpec: String { configuration.defenses.spec }
+  public var budget: QueryBudget { configuration.budget }
+  public var rateLimit: RateLimit? { configuration.rateLimit }
+  /// The defense chain as deployed, secret keys masked (`DefenseChain.redactedSpec`): the defense
+  /// is public knowledge, its keys are not.
+  public var defenseSpec: String { configuration.defenses.redactedSpec }
 
   /// A handle bound to one client: what a black-box attack should receive.
   public func session(client: String) -> OracleSession { OracleSession(oracle: self, client: client) }
@@ -110,9 +114,10 @@ public final class Oracle: @unchecked Sendable {
 }
 
 /// An oracle bound to one client. Black-box attacks take one of these: it can query, and read its
-/// own accounting, nothing else.
+/// own accounting and the deployment's public facts, nothing else (no limits to raise, no other
+/// clients to read).
 public struct OracleSession: Sendable {
-  public let oracle: Oracle
+  let oracle: Oracle
   public let client: String
 
   public init(oracle: Oracle, client: String) { self.oracle = oracle; self.client = client }
@@ -123,6 +128,10 @@ public struct OracleSession: Sendable {
   public var mode: OutputMode { oracle.mode }
   public var inputBounds: ClosedRange<Float>? { oracle.inputBounds }
   public var backend: Backend { oracle.backend }
+  /// The deployed defenses, keys masked.
+  public var defenseSpec: String { oracle.defenseSpec }
+  /// The simulated clock of the deployment (attackers may read it; advancing it is the simulator's job).
+  public var now: Double { oracle.clock.now }
 
   /// Queries a batch `[rows] + inputShape` on `backend` (see `Oracle.query`).
   public func query(_ x: Tensor, purpose: QueryPurpose = .other, samples: SampleAttribution = .none) throws -> OracleAnswer {

@@ -150,6 +150,12 @@ public struct DefenseChain: Sendable {
 
   /// Canonical text of the chain (each defense's `spec`, joined by `,`); `"none"` when empty.
   public var spec: String { defenses.isEmpty ? "none" : defenses.map(\.spec).joined(separator: ",") }
+  /// `spec` with every `key=` value replaced by `<secret>`.
+  public var redactedSpec: String {
+    spec.split(separator: ",", omittingEmptySubsequences: false)
+      .map { $0.hasPrefix("key=") ? "key=<secret>" : String($0) }
+      .joined(separator: ",")
+  }
   public var isEmpty: Bool { defenses.isEmpty }
   public var usesRowKeys: Bool { defenses.contains { $0.usesRowKeys } }
   /// Whether every defense promises to keep the top-1 label.

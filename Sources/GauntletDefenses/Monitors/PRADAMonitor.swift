@@ -23,15 +23,14 @@ import GauntletOracle
 /// W = 0. One alarm per detection episode: the client re-arms once W is back above δ.
 /// The test runs every `testEvery` queries (1: exact detection delay).
 public final class PRADAMonitor: QueryMonitor, @unchecked Sendable {
-  // Safe: `clients` is only touched under `lock`.
+  // Safe: per-client state lives in `clients` (a lock per client); the rest is immutable.
   public let name = "prada"
   public let delta: Double
   public let minimumDistances: Int
   public let window: Int
   public let maxGrowingSetSize: Int
   public let testEvery: Int
-  private let lock = NSLock()
-  private var clients: [String: ClientState] = [:]
+  private let clients = ClientStates { ClientState() }
 
   private struct GrowingSet {
     var rows: [[Float]] = []
@@ -62,9 +61,7 @@ public final class PRADAMonitor: QueryMonitor, @unchecked Sendable {
   }
 
   public func observe(_ batch: MonitoredBatch) -> [MonitorAlarm] {
-    lock.withLock {
-      var st = clients[batch.client] ?? ClientState()
-      defer { clients[batch.client] = st }
+    clients.with(batch.client) { st in
       var alarms: [MonitorAlarm] = []
       for r in 0..<batch.rows {
         let x = batch.row(r)
@@ -100,14 +97,13 @@ public final class PRADAMonitor: QueryMonitor, @unchecked Sendable {
     }
   }
 
-  public func reset(client: String) { lock.withLock { clients[client] = nil } }
+  public func reset(client: String) { clients.remove(client) }
 
   /// Values held for `client` (growing-set floats plus distances): the memory bound in action.
   public func retainedValues(for client: String) -> Int {
-    lock.withLock {
-      guard let st = clients[client] else { return 0 }
-      return st.distances.count + st.sets.values.reduce(0) { $0 + $1.rows.reduce(0) { $0 + $1.count } + $1.distances.count }
-    }
+    clients.peek(client) { st in
+      st.distances.count + st.sets.values.reduce(0) { $0 + $1.rows.reduce(0) { $0 + $1.count } + $1.distances.count }
+    } ?? 0
   }
 
   /// `T = max(mean − std, 0)` of a growing set's distances (population std).

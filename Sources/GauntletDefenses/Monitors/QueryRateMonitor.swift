@@ -7,13 +7,17 @@ import GauntletOracle
 /// window is measured to that granularity), so state per client is `buckets` integers. One alarm
 /// per episode: the client re-arms once its windowed count is back under the limit.
 public final class QueryRateMonitor: QueryMonitor, @unchecked Sendable {
-  // Safe: `clients` is only touched under `lock`.
+  // Safe: per-client state lives in `clients` (a lock per client); the rest is immutable.
   public let name = "query-rate"
   public let window: Double
   public let maxRows: Int
   public let buckets: Int
-  private let lock = NSLock()
-  private var clients: [String: (slot: Int, counts: [Int], flagged: Bool)] = [:]
+  private struct State {
+    var slot = Int.min
+    var counts: [Int] = []
+    var flagged = false
+  }
+  private let clients = ClientStates { State() }
 
   public init(window: Double, maxRows: Int, buckets: Int = 60) throws {
     guard window.isFinite, window > 0 else {
@@ -26,9 +30,10 @@ public final class QueryRateMonitor: QueryMonitor, @unchecked Sendable {
   }
 
   public func observe(_ batch: MonitoredBatch) -> [MonitorAlarm] {
-    lock.withLock {
-      let slot = Int((batch.time / (window / Double(buckets))).rounded(.down))
-      var st = clients[batch.client] ?? (slot, [Int](repeating: 0, count: buckets), false)
+    let s = (batch.time / (window / Double(buckets))).rounded(.down)
+    let slot = s.isNaN ? 0 : Int(Swift.max(-1e15, Swift.min(1e15, s)))
+    return clients.with(batch.client) { st in
+      if st.slot == Int.min { st.slot = slot; st.counts = [Int](repeating: 0, count: buckets) }
       let gap = slot - st.slot
       if gap >= buckets { st.counts = [Int](repeating: 0, count: buckets) } else if gap > 0 {
         for s in (st.slot + 1)...slot { st.counts[((s % buckets) + buckets) % buckets] = 0 }
@@ -50,10 +55,9 @@ public final class QueryRateMonitor: QueryMonitor, @unchecked Sendable {
       } else {
         st.flagged = false
       }
-      clients[batch.client] = st
       return alarms
     }
   }
 
-  public func reset(client: String) { lock.withLock { clients[client] = nil } }
+  public func reset(client: String) { clients.remove(client) }
 }

@@ -16,13 +16,12 @@ import GauntletOracle
 /// Pick `threshold` with `calibrate`, as the paper does: the `falsePositiveRate` quantile of
 /// benign queries' k-NN distances.
 public final class StatefulKNNMonitor: QueryMonitor, @unchecked Sendable {
-  // Safe: `buffers` is only touched under `lock`.
+  // Safe: per-client buffers live in `buffers` (a lock per client); the rest is immutable.
   public let name = "stateful-knn"
   public let k: Int
   public let threshold: Double
   public let bufferSize: Int
-  private let lock = NSLock()
-  private var buffers: [String: [[Float]]] = [:]
+  private let buffers = ClientStates { [[Float]]() }
 
   public init(k: Int = 50, threshold: Double, bufferSize: Int = 1000) throws {
     guard k >= 1, bufferSize >= k else {
@@ -35,9 +34,7 @@ public final class StatefulKNNMonitor: QueryMonitor, @unchecked Sendable {
   }
 
   public func observe(_ batch: MonitoredBatch) -> [MonitorAlarm] {
-    lock.withLock {
-      var buf = buffers[batch.client] ?? []
-      defer { buffers[batch.client] = buf }
+    buffers.with(batch.client) { buf in
       var alarms: [MonitorAlarm] = []
       for r in 0..<batch.rows {
         let x = Array(batch.row(r))
@@ -57,11 +54,11 @@ public final class StatefulKNNMonitor: QueryMonitor, @unchecked Sendable {
     }
   }
 
-  public func reset(client: String) { lock.withLock { buffers[client] = nil } }
+  public func reset(client: String) { buffers.remove(client) }
 
   /// Floats buffered for `client` (at most `bufferSize × features`).
   public func retainedValues(for client: String) -> Int {
-    lock.withLock { (buffers[client] ?? []).reduce(0) { $0 + $1.count } }
+    buffers.peek(client) { $0.reduce(0) { $0 + $1.count } } ?? 0
   }
 
   /// Mean of the `k` smallest L2 distances from `x` to `rows`.
