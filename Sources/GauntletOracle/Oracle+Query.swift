@@ -63,6 +63,9 @@ extension Oracle {
   private func checkValues(_ host: [Float]) throws {
     let box = configuration.inputBounds
     let lo = box?.lowerBound ?? -.infinity, hi = box?.upperBound ?? .infinity
+    let fast = host.withUnsafeBufferPointer { InputScan.scan($0) }
+    if fast.finite && fast.min >= lo && fast.max <= hi { return }
+    // Slow path: find the first offending value for the error message.
     try host.withUnsafeBufferPointer { p in
       for i in p.indices {
         let v = p[i]
@@ -132,5 +135,31 @@ extension Oracle {
     let out = try backend.makeBuffer(count: rows)
     try backend.rows(.argmax, t.buffer, into: out, rows: rows, cols: classCount)
     return try backend.download(out, offset: 0, count: rows).map { Int32($0) }
+  }
+}
+
+/// One vectorised pass over a batch: minimum, maximum and whether every value is finite.
+enum InputScan {
+  static func scan(_ p: UnsafeBufferPointer<Float>) -> (min: Float, max: Float, finite: Bool) {
+    let n = p.count
+    guard let base = p.baseAddress, n > 0 else { return (.infinity, -.infinity, true) }
+    var mn = SIMD8<Float>(repeating: .infinity), mx = SIMD8<Float>(repeating: -.infinity)
+    var acc = SIMD8<Float>(repeating: 0)     // Σ (v − v): NaN iff some v is NaN or ±Inf
+    let raw = UnsafeRawPointer(base)
+    var i = 0
+    while i + 8 <= n {
+      let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+      mn = pointwiseMin(mn, v); mx = pointwiseMax(mx, v)
+      acc += v - v
+      i += 8
+    }
+    var lo = mn.min(), hi = mx.max(), finite = !acc.sum().isNaN
+    while i < n {
+      let v = base[i]
+      if !v.isFinite { finite = false }
+      lo = Swift.min(lo, v); hi = Swift.max(hi, v)
+      i += 1
+    }
+    return (lo, hi, finite)
   }
 }

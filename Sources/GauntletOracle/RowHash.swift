@@ -19,19 +19,31 @@ public enum RowHash {
     return UInt64(b == 0x8000_0000 ? 0 : b)
   }
 
-  /// Hash of `values` under `key` (0 for the plain content hash).
+  /// Hash of `values` under `key` (0 for the plain content hash). Four independent lanes over
+  /// 64-bit words (pairs of floats), folded at the end.
   public static func hash(_ values: UnsafeBufferPointer<Float>, key: UInt64 = 0) -> UInt64 {
-    var h = mix(key ^ UInt64(values.count) &* 0xD6E8_FEB8_6659_FD93)
-    var i = 0
-    let n = values.count
-    while i + 1 < n {
-      let w = bits(values[i]) | bits(values[i + 1]) << 32
-      h = (h ^ (w &* 0x9E37_79B9_7F4A_7C15)) &* 0xC2B2_AE3D_27D4_EB4F
+    let m1: UInt64 = 0x9E37_79B9_7F4A_7C15, m2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+    var h0 = mix(key ^ UInt64(values.count) &* 0xD6E8_FEB8_6659_FD93)
+    var h1 = h0 ^ 0x1, h2 = h0 ^ 0x2, h3 = h0 ^ 0x3
+    @inline(__always) func step(_ h: inout UInt64, _ w: UInt64) {
+      h = (h ^ (w &* m1)) &* m2
       h = (h << 29) | (h >> 35)
+    }
+    let n = values.count
+    var i = 0
+    while i + 8 <= n {
+      step(&h0, bits(values[i]) | bits(values[i + 1]) << 32)
+      step(&h1, bits(values[i + 2]) | bits(values[i + 3]) << 32)
+      step(&h2, bits(values[i + 4]) | bits(values[i + 5]) << 32)
+      step(&h3, bits(values[i + 6]) | bits(values[i + 7]) << 32)
+      i += 8
+    }
+    while i + 1 < n {
+      step(&h0, bits(values[i]) | bits(values[i + 1]) << 32)
       i += 2
     }
-    if i < n { h = (h ^ (bits(values[i]) &* 0x9E37_79B9_7F4A_7C15)) &* 0xC2B2_AE3D_27D4_EB4F }
-    return mix(h)
+    if i < n { step(&h1, bits(values[i])) }
+    return mix(h0 ^ mix(h1 ^ mix(h2 ^ mix(h3))))
   }
 
   /// Hash of each `cols`-element row of `values`.

@@ -29,3 +29,24 @@ struct RowHashTests {
     #expect(counts.allSatisfy { $0 > 900 && $0 < 1100 })
   }
 }
+
+@Suite("Input scan")
+struct InputScanTests {
+  @Test(arguments: [0, 5, 7, 8, 13, 31])
+  func findsNonFiniteValuesAndExtremesAnywhere(_ position: Int) {
+    let base = values(32, seed: 4)
+    for n in [position + 1, 32] {
+      let clean = Array(base.prefix(n))
+      let s = clean.withUnsafeBufferPointer { InputScan.scan($0) }
+      #expect(s.finite && s.min == clean.min()! && s.max == clean.max()!)
+      for bad in [Float.nan, .infinity, -.infinity] {
+        var x = clean
+        x[position] = bad
+        #expect(!x.withUnsafeBufferPointer { InputScan.scan($0) }.finite)
+      }
+      var x = clean
+      x[position] = 5
+      #expect(x.withUnsafeBufferPointer { InputScan.scan($0) }.max == 5)
+    }
+  }
+}

@@ -10,12 +10,16 @@ import GauntletOracle
 /// - On probabilities: `p̃ = normalize(max(p + n, 1e-7))`.
 /// - On logits: `z̃ = z + n`; the revealed probabilities are `softmax(z̃)`.
 ///
-/// `n` is Gaussian `N(0, scale²)` or Laplace with scale `b = scale`. **Content-seeded**: row `r`'s
-/// noise is drawn from Philox with `PhiloxKey(seed: key, stream: rowKeys[r])`, where `rowKeys[r]`
-/// is the `RowHash` of the row's exact bits. Repeating a query (alone or inside any batch) gives the
-/// same noise, so averaging repeats gains nothing; a different `key` gives independent noise. The
-/// noise is generated on the host from the Philox reference (bit-identical on every backend) and
-/// added on the backend.
+/// `n` is Gaussian `N(0, scale²)` or Laplace with scale `b = scale`.
+///
+/// **Content-seeded**: the noise of a row is a function of the secret `key` and the row's exact
+/// bits only. To keep it a single backend gather at any batch size, noise rows come from a keyed
+/// codebook: `M = codebookRows(classes:)` rows (65 536 for ≤ 256 classes, fewer above so the
+/// codebook stays ≤ 2²⁴ values) drawn once from Philox with `PhiloxKey(seed: key, stream: K)`;
+/// row `r` of a batch uses codebook row `mix(rowKeys[r] ⊕ mix(key)) mod M` (`rowKeys` are the
+/// `RowHash` content hashes). Repeating a query — alone or inside any batch — gives the same noise,
+/// so averaging repeats gains nothing; two different queries share a noise row with probability
+/// 1/M. Identical on every backend (the codebook is generated on the host and uploaded).
 ///
 /// Spec: `noise:gaussian,sigma=0.05` / `noise:laplace,scale=0.1,space=logits,key=7`.
 public struct NoiseDefense: OutputDefense {
@@ -25,6 +29,7 @@ public struct NoiseDefense: OutputDefense {
   public let scale: Float
   public let space: ScoreSpace
   public let key: UInt64
+  private let codebooks = CodebookCache()
 
   /// Floor applied before renormalising noisy probabilities.
   public static let probabilityFloor: Float = 1e-7
@@ -41,9 +46,16 @@ public struct NoiseDefense: OutputDefense {
   }
   public var usesRowKeys: Bool { true }
 
+  public func prepare(_ setup: DefenseSetup) throws {
+    _ = try codebooks.get(self, classes: setup.classCount, on: setup.backend)     // build it once, up front
+  }
+
   public func apply(to batch: inout DefenseBatch) throws {
     let be = batch.backend, rows = batch.rows, cols = batch.classCount
-    let noise = try be.makeBuffer(NoiseDefense.noise(kind: kind, scale: scale, key: key, rowKeys: batch.rowKeys, cols: cols))
+    let book = try codebooks.get(self, classes: cols, on: be)
+    let noise = try be.makeBuffer(count: batch.count)
+    try be.gatherRows(book, indices: Self.codebookIndices(rowKeys: batch.rowKeys, key: key, classes: cols),
+                      cols: cols, into: noise)
     switch space {
     case .logits:
       let z = try batch.logits()
@@ -57,27 +69,53 @@ public struct NoiseDefense: OutputDefense {
     }
   }
 
-  /// The noise matrix for rows with content keys `rowKeys` (`rowKeys.count × cols`).
-  public static func noise(kind: Kind, scale: Float, key: UInt64, rowKeys: [UInt64], cols: Int) -> [Float] {
-    var out = [Float](repeating: 0, count: rowKeys.count * cols)
-    out.withUnsafeMutableBufferPointer { p in
-      for (r, h) in rowKeys.enumerated() {
-        let row = UnsafeMutableBufferPointer(rebasing: p[(r * cols)..<((r + 1) * cols)])
-        let k = PhiloxKey(seed: key, stream: h)
-        switch kind {
-        case .gaussian:
-          Philox.fill(.normal(mean: 0, std: scale), key: k, counter: 0, into: row)
-        case .laplace:
-          Philox.fill(.uniform(lo: -0.5, hi: 0.5), key: k, counter: 0, into: row)
-          for j in row.indices {
-            let u = row[j]
-            let t = Swift.max(1 - 2 * Swift.abs(u), 0x1p-25)
-            row[j] = (u < 0 ? scale : -scale) * Foundation.log(t)
-          }
-        }
+  /// Codebook size for `classes` classes.
+  public static func codebookRows(classes: Int) -> Int { Swift.max(1024, Swift.min(65_536, (1 << 24) / Swift.max(classes, 1))) }
+
+  /// The codebook row each content hash uses.
+  static func codebookIndices(rowKeys: [UInt64], key: UInt64, classes: Int) -> [Int32] {
+    let m = UInt64(codebookRows(classes: classes)), k = RowHash.mix(key)
+    return rowKeys.map { Int32(truncatingIfNeeded: RowHash.mix($0 ^ k) % m) }
+  }
+
+  /// The whole codebook on the host (`codebookRows(classes:) × classes`), from Philox.
+  public static func codebook(kind: Kind, scale: Float, key: UInt64, classes: Int) -> [Float] {
+    let n = codebookRows(classes: classes) * classes
+    let k = PhiloxKey(seed: key, stream: UInt64(classes))
+    switch kind {
+    case .gaussian:
+      return Philox.fill(.normal(mean: 0, std: scale), key: k, counter: 0, count: n)
+    case .laplace:
+      return Philox.fill(.uniform(lo: -0.5, hi: 0.5), key: k, counter: 0, count: n).map { u in
+        let t = Swift.max(1 - 2 * Swift.abs(u), 0x1p-25)
+        return (u < 0 ? scale : -scale) * Foundation.log(t)
       }
     }
-    return out
+  }
+
+  /// The noise rows for content hashes `rowKeys` (`rowKeys.count × cols`), as `apply` adds them.
+  public static func noise(kind: Kind, scale: Float, key: UInt64, rowKeys: [UInt64], cols: Int) -> [Float] {
+    let book = codebook(kind: kind, scale: scale, key: key, classes: cols)
+    return codebookIndices(rowKeys: rowKeys, key: key, classes: cols).flatMap { i in
+      book[(Int(i) * cols)..<((Int(i) + 1) * cols)]
+    }
+  }
+}
+
+/// Codebooks of one `NoiseDefense`, uploaded once per backend and class count.
+final class CodebookCache: @unchecked Sendable {
+  // Safe: `books` is only touched under `lock`. Each entry holds its backend strongly, so a
+  // backend's identity cannot be reused by another while its codebook is cached.
+  private let lock = NSLock()
+  private var books: [(backend: Backend, classes: Int, buffer: DeviceBuffer)] = []
+
+  func get(_ d: NoiseDefense, classes: Int, on backend: Backend) throws -> DeviceBuffer {
+    try lock.withLock {
+      if let e = books.first(where: { $0.backend === backend && $0.classes == classes }) { return e.buffer }
+      let b = try backend.makeBuffer(NoiseDefense.codebook(kind: d.kind, scale: d.scale, key: d.key, classes: classes))
+      books.append((backend, classes, b))
+      return b
+    }
   }
 }
 
