@@ -19,16 +19,14 @@ public enum RowHash {
     return UInt64(b == 0x8000_0000 ? 0 : b)
   }
 
-  /// Hash of `values` under `key` (0 for the plain content hash). Four independent lanes over
-  /// 64-bit words (pairs of floats), folded at the end.
+  /// Hash of `values` under `key` (0 for the plain content hash): four independent
+  /// xor-multiply lanes over 64-bit words (pairs of floats; each step a bijection of the lane),
+  /// folded through the splitmix64 finalizer.
   public static func hash(_ values: UnsafeBufferPointer<Float>, key: UInt64 = 0) -> UInt64 {
     let m1: UInt64 = 0x9E37_79B9_7F4A_7C15, m2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
     var h0 = mix(key ^ UInt64(values.count) &* 0xD6E8_FEB8_6659_FD93)
     var h1 = h0 ^ 0x1, h2 = h0 ^ 0x2, h3 = h0 ^ 0x3
-    @inline(__always) func step(_ h: inout UInt64, _ w: UInt64) {
-      h = (h ^ (w &* m1)) &* m2
-      h = (h << 29) | (h >> 35)
-    }
+    @inline(__always) func step(_ h: inout UInt64, _ w: UInt64) { h = (h ^ w) &* m2 }
     let n = values.count
     var i = 0
     while i + 8 <= n {
@@ -43,7 +41,7 @@ public enum RowHash {
       i += 2
     }
     if i < n { step(&h1, bits(values[i])) }
-    return mix(h0 ^ mix(h1 ^ mix(h2 ^ mix(h3))))
+    return mix(mix(h0 ^ (h1 &* m1)) ^ mix(h2 ^ (h3 &* m1)))
   }
 
   /// Hash of each `cols`-element row of `values`.

@@ -1,5 +1,6 @@
 import Testing
 @testable import Gauntlet
+@testable import GauntletOracle
 
 @Suite("Row hashing")
 struct RowHashTests {
