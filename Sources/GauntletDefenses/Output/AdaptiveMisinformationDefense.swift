@@ -84,16 +84,27 @@ public struct DeceptivePerturbationDefense: OutputDefense {
 
   public func apply(to batch: inout DefenseBatch) throws {
     let K = batch.classCount
-    var p = try batch.hostProbabilities()
     guard K > 2 else { return }
+    var p = try batch.hostProbabilities()
+    var order = [Int](repeating: 0, count: K - 1)
+    var row = [Float](repeating: 0, count: K)
     for r in 0..<batch.rows {
-      let row = Array(p[(r * K)..<((r + 1) * K)])
+      let base = r * K
+      for j in 0..<K { row[j] = p[base + j] }
       var c = 0
       for j in 1..<K where row[j] > row[c] { c = j }
-      let order = (0..<K).filter { $0 != c }.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }
-      for (i, j) in order.enumerated() {
-        let partner = order[order.count - 1 - i]
-        p[r * K + j] = (1 - beta) * row[j] + beta * row[partner]
+      // non-top classes by decreasing probability (ties: lower index first), insertion sort
+      var n = 0
+      for j in 0..<K where j != c {
+        var i = n
+        while i > 0 && (row[order[i - 1]] < row[j] || (row[order[i - 1]] == row[j] && order[i - 1] > j)) {
+          order[i] = order[i - 1]; i -= 1
+        }
+        order[i] = j; n += 1
+      }
+      for i in 0..<n {
+        let j = order[i], partner = order[n - 1 - i]
+        p[base + j] = (1 - beta) * row[j] + beta * row[partner]
       }
     }
     try batch.setHostProbabilities(p)

@@ -15,8 +15,10 @@ import GauntletOracle
 /// Deviation, documented: `DifferentiableModel` exposes input gradients only, so `G` is the
 /// Jacobian of the surrogate's log-likelihoods with respect to the **input** (the paper uses its
 /// parameters). Both are `Jᵀ(e_k − F(x))` for the respective Jacobian `J` of the logits, and one
-/// batched `inputGradient` call over `K` copies of the batch computes all `g_k`. Deterministic per
-/// row. Runs the surrogate in chunks of `chunkRows` rows (`K·chunkRows` gradient rows at a time).
+/// batched `inputGradient` call over `K` copies of the batch computes all `g_k`; one batched GEMM
+/// then gives each sample's Gram matrix `GGᵀ`, from which every candidate's angle follows in
+/// `O(K²)`. Deterministic per row. Runs the surrogate in chunks of `chunkRows` rows (`K·chunkRows`
+/// gradient rows at a time).
 ///
 /// Spec: `mad:epsilon=0.5,norm=l1,argmax=true` (needs a surrogate in `DefenseContext`).
 public struct PredictionPoisoningDefense: OutputDefense {
@@ -73,19 +75,25 @@ public struct PredictionPoisoningDefense: OutputDefense {
     let xChunk = try be.makeBuffer(count: len * F)
     try be.copy(batch.inputs.buffer, srcOffset: start * F, to: xChunk, dstOffset: 0, count: len * F)
     let ps = try surrogateProbabilities(Tensor(buffer: xChunk, shape: [len] + shape, on: be), rows: len)
-    // K copies of the chunk: row k·len + b is sample b, with ∂L/∂z = e_k − F(x_b).
+    // K copies of each sample, sample-major: row b·K + k is sample b with ∂L/∂z = e_k − F(x_b),
+    // so its gradient is g_k = ∇ₓ log F_k(x_b) and sample b's K gradients form one K×F block.
     let rep = try be.makeBuffer(count: K * len * F)
-    try be.gatherRows(xChunk, indices: (0..<(K * len)).map { Int32($0 % len) }, cols: F, into: rep)
+    try be.gatherRows(xChunk, indices: (0..<(K * len)).map { Int32($0 / K) }, cols: F, into: rep)
     var grad = [Float](repeating: 0, count: K * len * K)
-    for k in 0..<K { for b in 0..<len { for j in 0..<K {
-      grad[(k * len + b) * K + j] = (j == k ? 1 : 0) - ps[b * K + j]
+    for b in 0..<len { for k in 0..<K { for j in 0..<K {
+      grad[(b * K + k) * K + j] = (j == k ? 1 : 0) - ps[b * K + j]
     } } }
     let g = try surrogate.inputGradient(Tensor(buffer: rep, shape: [K * len] + shape, on: be),
-                                        gradLogits: Tensor(grad, shape: [K * len, K], on: be)).toArray()
+                                        gradLogits: Tensor(grad, shape: [K * len, K], on: be))
+    // Per-sample Gram matrices G·Gᵀ (K×K) in one batched GEMM: every angle below follows from them.
+    let gram = try be.makeBuffer(count: len * K * K)
+    try be.gemm(g.buffer, g.buffer, into: gram,
+                GemmShape(batch: len, m: K, n: K, k: F, transB: true, strideA: K * F, strideB: K * F, strideC: K * K))
+    let m = try be.download(gram, offset: 0, count: len * K * K)
     for b in 0..<len {
       let r = start + b
       let yr = Array(y[(r * K)..<((r + 1) * K)])
-      let target = bestVertex(y: yr, g: g, b: b, len: len, K: K, F: F)
+      let target = bestVertex(y: yr, gram: m[(b * K * K)..<((b + 1) * K * K)], K: K)
       let d = distance(target, yr)
       guard d > 0 else { continue }
       let alpha = Swift.min(1, epsilon / d)
@@ -100,39 +108,38 @@ public struct PredictionPoisoningDefense: OutputDefense {
     return try x.backend.download(p, offset: 0, count: rows * surrogate.classCount)
   }
 
-  /// The candidate vertex whose gradient direction deviates most in angle from `Gᵀy`.
-  private func bestVertex(y: [Float], g: [Float], b: Int, len: Int, K: Int, F: Int) -> [Float] {
-    func gk(_ k: Int) -> ArraySlice<Float> { g[((k * len + b) * F)..<((k * len + b + 1) * F)] }
-    func combine(_ w: [Float]) -> [Double] {
-      var v = [Double](repeating: 0, count: F)
-      for k in 0..<K where w[k] != 0 {
-        let row = gk(k), wk = Double(w[k])
-        for (i, x) in row.enumerated() { v[i] += wk * Double(x) }
-      }
-      return v
-    }
-    let a = combine(y)
-    let na = (a.reduce(0) { $0 + $1 * $1 }).squareRoot()
-    guard na > 0 else { return y }
+  /// The candidate vertex whose gradient direction deviates most in angle from `a = Gᵀy`, using
+  /// the Gram matrix `M = GGᵀ`: for a candidate `w`, `cos = wᵀMy / sqrt(wᵀMw · yᵀMy)`.
+  private func bestVertex(y: [Float], gram: ArraySlice<Float>, K: Int) -> [Float] {
+    let base = gram.startIndex
+    func M(_ i: Int, _ j: Int) -> Double { Double(gram[base + i * K + j]) }
+    let my = (0..<K).map { i in (0..<K).reduce(0.0) { $0 + M(i, $1) * Double(y[$1]) } }
+    let aa = zip(y, my).reduce(0.0) { $0 + Double($1.0) * $1.1 }
+    guard aa > 0 else { return y }
     var c = 0
     for j in 1..<K where y[j] > y[c] { c = j }
-    var best = y, bestCos = Double.infinity
+    let hi = Double(0.5 + Self.argmaxMargin), lo = Double(0.5 - Self.argmaxMargin)
+    var best = -1, bestCos = Double.infinity
     for k in 0..<K {
-      var cand = [Float](repeating: 0, count: K)
+      let uv: Double, uu: Double
       if argmaxPreserving && k != c {
-        cand[c] = 0.5 + Self.argmaxMargin; cand[k] = 0.5 - Self.argmaxMargin
+        uv = hi * my[c] + lo * my[k]
+        uu = hi * hi * M(c, c) + 2 * hi * lo * M(c, k) + lo * lo * M(k, k)
       } else {
-        cand[k] = 1
+        uv = my[k]; uu = M(k, k)
       }
-      let u = combine(cand)
-      let nu = (u.reduce(0) { $0 + $1 * $1 }).squareRoot()
-      guard nu > 0 else { continue }
-      var dot = 0.0
-      for i in 0..<F { dot += u[i] * a[i] }
-      let cosine = dot / (nu * na)
-      if cosine < bestCos { bestCos = cosine; best = cand }
+      guard uu > 0 else { continue }
+      let cosine = uv / (uu * aa).squareRoot()
+      if cosine < bestCos { bestCos = cosine; best = k }
     }
-    return best
+    guard best >= 0 else { return y }
+    var cand = [Float](repeating: 0, count: K)
+    if argmaxPreserving && best != c {
+      cand[c] = 0.5 + Self.argmaxMargin; cand[best] = 0.5 - Self.argmaxMargin
+    } else {
+      cand[best] = 1
+    }
+    return cand
   }
 
   private func distance(_ a: [Float], _ b: [Float]) -> Float {
