@@ -1,9 +1,9 @@
 import GauntletCore
 
 extension CPUBackend {
-  /// Philox4x32-10 fill, chunked across cores on 4-element (one block) boundaries. Each element is
-  /// the same `Philox.values` word the reference `Philox.fill` picks, so the result is bit-identical
-  /// by construction whatever the chunking.
+  /// Philox4x32-10 fill, chunked across cores on 32-element (8-block) boundaries and vectorised
+  /// 8 blocks at a time (`PhiloxSIMD`); the tail of each chunk uses `Philox.values`, the word the
+  /// reference `Philox.fill` picks, so the result is bit-identical whatever the chunking.
   public func random(_ distribution: Distribution, key: PhiloxKey, counter: UInt64, into buffer: DeviceBuffer,
                      count: Int) throws {
     switch distribution {
@@ -12,12 +12,13 @@ extension CPUBackend {
     case .rademacher: break
     }
     let p = try storage(buffer, count, "random", "buffer")
-    parallelFor(count, minimum: 4_096, align: 4) { r in
-      Self.philox(distribution, key: key, counter: counter, into: p, r)
+    parallelFor(count, minimum: 4_096, align: 32) { r in
+      PhiloxSIMD.fill(distribution, key: key, counter: counter, into: p, r)
     }
   }
 
-  /// Elements `r` of the fill (element `i` = word `i % 4` of block `counter + i/4`).
+  /// Elements `r` of the fill (element `i` = word `i % 4` of block `counter + i/4`), one block at a
+  /// time through the scalar reference `Philox.values`.
   @inline(__always)
   static func philox(_ d: Distribution, key: PhiloxKey, counter: UInt64, into p: UnsafeMutablePointer<Float>,
                      _ r: Range<Int>) {
