@@ -83,7 +83,7 @@ extension CPUBackend {
 
   public func broadcast(_ op: BinaryOp, _ matrix: DeviceBuffer, _ vector: DeviceBuffer, into out: DeviceBuffer,
                         rows: Int, cols: Int, axis: BroadcastAxis) throws {
-    try Validate.sizes("broadcast", ("rows", rows), ("cols", cols))
+    if rows < 0 || cols < 0 { try Validate.sizes("broadcast", ("rows", rows), ("cols", cols)) }
     let total = try Extent.product(rows, cols, "broadcast")
     let m = UnsafePointer(try storage(matrix, total, "broadcast", "matrix"))
     let v = UnsafePointer(try storage(vector, axis == .row ? cols : rows, "broadcast", "vector"))

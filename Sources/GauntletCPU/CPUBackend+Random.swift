@@ -47,7 +47,9 @@ extension CPUBackend {
   public func perturbRows(base: DeviceBuffer, directions: DeviceBuffer, sigma: Float, antithetic: Bool,
                           into out: DeviceBuffer, samples: Int, directionsPerSample: Int, dim: Int) throws {
     let op = "perturbRows"
-    try Validate.sizes(op, ("samples", samples), ("directionsPerSample", directionsPerSample), ("dim", dim))
+    if samples < 0 || directionsPerSample < 0 || dim < 0 {
+      try Validate.sizes(op, ("samples", samples), ("directionsPerSample", directionsPerSample), ("dim", dim))
+    }
     try Validate.finite(sigma, "sigma")
     let q = directionsPerSample
     let nRows = try Extent.product(samples, q, op)
@@ -73,7 +75,9 @@ extension CPUBackend {
   public func perturbCoordinates(base: DeviceBuffer, indices: [Int32], h: Float, into out: DeviceBuffer,
                                  samples: Int, coordinatesPerSample: Int, dim: Int) throws {
     let op = "perturbCoordinates"
-    try Validate.sizes(op, ("samples", samples), ("coordinatesPerSample", coordinatesPerSample), ("dim", dim))
+    if samples < 0 || coordinatesPerSample < 0 || dim < 0 {
+      try Validate.sizes(op, ("samples", samples), ("coordinatesPerSample", coordinatesPerSample), ("dim", dim))
+    }
     try Validate.finite(h, "h")
     let c = coordinatesPerSample
     let pairs = try Extent.product(samples, c, op)
@@ -102,7 +106,7 @@ extension CPUBackend {
                           epsilon: Float, norm: Norm, lo: Float, hi: Float, into out: DeviceBuffer,
                           rows: Int, cols: Int) throws {
     let op = "stepProject"
-    try Validate.sizes(op, ("rows", rows), ("cols", cols))
+    if rows < 0 || cols < 0 { try Validate.sizes(op, ("rows", rows), ("cols", cols)) }
     try Validate.projection(stepSize: stepSize, epsilon: epsilon, lo: lo, hi: hi)
     let n = try Extent.product(rows, cols, op)
     let px = UnsafePointer(try storage(x, n, op, "x"))
