@@ -28,6 +28,7 @@ public struct DefenseSetup: Sendable {
 /// Implementations live in `GauntletDefenses`; `DefenseChain(parsing:)` there builds them from text.
 public protocol OutputDefense: Sendable {
   /// Canonical text form, e.g. `"round:decimals=2"`; parsing it gives an equivalent defense.
+  /// Secret keys appear as a `key=` parameter (masked by `DefenseChain.redactedSpec`).
   var spec: String { get }
   /// Whether `apply` reads `DefenseBatch.rowKeys` (the oracle hashes rows only when some defense does).
   var usesRowKeys: Bool { get }

@@ -30,7 +30,7 @@ struct ExtractionProtectionTests {
     let chain = try DefenseChain(parsing: "mad:epsilon=1.2", context: DefenseContext(surrogate: surrogate))
     let poisoned = try steal(Oracle(model: victim, configuration: OracleConfiguration(defenses: chain)), client: "b").accuracy
     let d = try Digits.get()
-    let cost = try UtilityCost.measure(model: victim, defenses: chain, inputs: d.testData.features, labels: d.testData.labels)
+    let cost = try UtilityCost.measure(model: victim, defenses: chain, dataset: d.testData)
     print("MAD ε=1.2: substitute accuracy \(clean) → \(poisoned); honest cost: \(cost)")
     #expect(clean > 0.85)
     #expect(poisoned < clean - 0.2)

@@ -91,10 +91,24 @@ public enum DefenseCatalog {
 }
 
 extension DefenseChain {
-  /// Parses a defense-chain spec (grammar in `SpecGrammar`): `"round:2,topk:3"`,
-  /// `"reverse-sigmoid:beta=1,gamma=0.1"`, `"noise:gaussian,sigma=0.05"`, `"none"`.
-  /// Unknown names, unknown keys and bad values throw `invalidArgument` listing the valid options.
-  /// `spec` of the result parses back to an equivalent chain.
+  /// Parses a defense-chain spec, e.g. `"round:2,topk:3"`, `"reverse-sigmoid:beta=1,gamma=0.1"`,
+  /// `"noise:gaussian,sigma=0.05"`, `"none"`. Grammar:
+  ///
+  /// ```
+  /// chain := "none" | item ((","|";") item)*
+  /// item  := NAME [":" VALUE | ":" KEY "=" VALUE]   -- starts a defense (VALUE: its positional key)
+  ///        | KEY "=" VALUE                          -- another parameter of the defense before it
+  /// ```
+  ///
+  /// Defenses (positional key first; aliases in parentheses):
+  /// `round` (decimals) · `topk` (k, renormalize) · `label-only` (label) · `threshold` (cutoff;
+  /// high-confidence) · `noise` (kind = gaussian|laplace, sigma|scale, space = probabilities|logits,
+  /// key) · `reverse-sigmoid` (beta, gamma = 0.1; rs) · `mad` (epsilon, norm = l1|l2, argmax;
+  /// prediction-poisoning; needs `context.surrogate`) · `adaptive-misinformation` (tau, nu = 1000;
+  /// am) · `deceptive` (beta = 1) · `dawn` (rate, key; watermark).
+  /// Names and keys are case-insensitive. Unknown names, unknown keys and bad values throw
+  /// `invalidArgument` listing the valid options. `spec` of the result parses back to an
+  /// equivalent chain (it includes secret keys; show `redactedSpec` to users).
   public init(parsing text: String, context: DefenseContext = DefenseContext()) throws {
     let items = try SpecGrammar.parse(text, what: "defense") { DefenseCatalog.entry($0)?.positional }
     var defenses: [any OutputDefense] = []

@@ -1,5 +1,6 @@
 import Foundation
 import GauntletCore
+import GauntletData
 import GauntletOracle
 
 /// What a defense chain costs honest users on clean, labelled data.
@@ -79,6 +80,13 @@ public struct UtilityCost: Sendable, Hashable, Codable, CustomStringConvertible 
     return UtilityCost(defense: defenses.spec, samples: n, cleanAccuracy: Double(clean) / d,
                        defendedAccuracy: Double(defended) / d, labelChangeRate: Double(changed) / d,
                        meanL1: l1 / d, meanKL: kl / d)
+  }
+
+  /// `measure` on a labelled dataset (e.g. `Datasets.digitsTrainTest().test`).
+  public static func measure(model: any Classifier, defenses: DefenseChain, dataset: Dataset,
+                             mode: OutputMode = .probabilities, batchSize: Int = 1024) throws -> UtilityCost {
+    try measure(model: model, defenses: defenses, inputs: dataset.features, labels: dataset.labels,
+                mode: mode, batchSize: batchSize)
   }
 
   static func softmax(_ z: [Float], cols: Int) -> [Double] {
