@@ -18,7 +18,7 @@ struct ExtractionProtectionTests {
     let set = try TrainingSet(inputs: d.trainData.features, sampleShape: d.trainData.sampleShape, softTargets: targets,
                               classCount: 10, on: testBackend())
     let sub = try ModelSpec(parsing: spec).build(on: testBackend(), seed: seed)
-    try Trainer(optimizer: try Adam(learningRate: 3e-3),
+    _ = try Trainer(optimizer: try Adam(learningRate: 3e-3),
                 options: TrainingOptions(epochs: epochs, batchSize: 32, seed: seed, quiet: true)).fit(sub, on: set)
     return (sub, try evaluate(model: sub, on: d.test).accuracy)
   }

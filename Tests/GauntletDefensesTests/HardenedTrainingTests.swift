@@ -14,7 +14,7 @@ enum Digits {
   static func plainModel(seed: UInt64, epochs: Int = 15) throws -> Sequential {
     let d = try get()
     let m = try ModelSpec(parsing: "mlp:64-32-10").build(on: testBackend(), seed: seed)
-    try Trainer(optimizer: try Adam(learningRate: 3e-3),
+    _ = try Trainer(optimizer: try Adam(learningRate: 3e-3),
                 options: TrainingOptions(epochs: epochs, batchSize: 32, seed: seed, quiet: true)).fit(m, on: d.train)
     return m
   }
