@@ -6,6 +6,7 @@ import Gauntlet
 let benches: [String: (BenchContext) throws -> BenchReport] = [
   "gemm": GemmBench.run,
   "forward": ForwardBench.run,
+  "oracle": OracleBench.run,
 ]
 
 struct BenchContext {
