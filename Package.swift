@@ -45,7 +45,7 @@ let package = Package(
                       exclude: ["results", "peers"]),
     .testTarget(name: "GauntletCoreTests", dependencies: ["Gauntlet"]),
     .testTarget(name: "GauntletBackendTests", dependencies: ["Gauntlet"]),
-    .testTarget(name: "GauntletDataTests", dependencies: ["Gauntlet"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "GauntletDataTests", dependencies: ["Gauntlet"], exclude: ["Fixtures"]),
     .testTarget(name: "GauntletModelsTests", dependencies: ["Gauntlet"]),
     .testTarget(name: "GauntletOracleTests", dependencies: ["Gauntlet"]),
     .testTarget(name: "GauntletDefensesTests", dependencies: ["Gauntlet"]),
