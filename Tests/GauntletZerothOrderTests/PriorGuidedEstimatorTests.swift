@@ -42,7 +42,7 @@ import Gauntlet
     #expect(est.evaluations.allSatisfy { $0 == 1 + 4 + 8 })
     let cos = try EstimatorQuality.cosines(est.gradient, q.gradient(at: x))
     let mean = cos.reduce(0, +) / Float(cos.count)
-    // Sphere directions, q = 8 in d = 20: E cos ≈ √(q/d) ≈ 0.6; well above 0 and below 1.
+    // Sphere directions, q = 8 in d = 20: E cos ≈ √(q/(q + d)) ≈ 0.53; well above 0 and below 1.
     #expect(mean > 0.4 && mean < 0.85, "mean cosine \(mean)")
   }
 
