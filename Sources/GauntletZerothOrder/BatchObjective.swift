@@ -25,6 +25,34 @@ public protocol BatchObjective {
   var dimension: Int { get }
   /// One value per row of `points` (`[m, dimension]`).
   func values(at points: Tensor) throws -> Tensor
+  /// The same, told which base point each row serves. Estimators always call this form, so an
+  /// objective that differs per base point (an attack's per-sample label) or that accounts per
+  /// base point (an oracle's per-sample ledger) implements it; the default ignores `owners`.
+  func values(at points: Tensor, owners: RowOwners) throws -> Tensor
+}
+
+extension BatchObjective {
+  public func values(at points: Tensor, owners: RowOwners) throws -> Tensor { try values(at: points) }
+}
+
+/// Which base point each row of an evaluation batch serves (estimators evaluate perturbations of
+/// `n` base points in one batch).
+public enum RowOwners: Sendable, Hashable {
+  /// Consecutive blocks of `rowsPerPoint` rows: block `s` serves base point `s`.
+  case blocks(rowsPerPoint: Int)
+  /// Row `r` serves base point `owners[r]`.
+  case rows([Int])
+
+  /// The base point row `r` serves.
+  public func owner(ofRow r: Int) -> Int {
+    switch self {
+    case let .blocks(k): return r / max(k, 1)
+    case let .rows(o): return o[r]
+    }
+  }
+
+  /// The owner of every row of an `m`-row batch.
+  public func owners(rowCount m: Int) -> [Int] { (0..<m).map(owner(ofRow:)) }
 }
 
 /// A `BatchObjective` from a closure over a device batch.
@@ -77,12 +105,15 @@ public struct RowwiseObjective: BatchObjective {
 
 extension BatchObjective {
   /// Evaluates `points` (`[m, dimension]`) and checks the answer holds `m` values.
-  func evaluate(_ points: Tensor) throws -> Tensor {
+  func evaluate(_ points: Tensor, owners: RowOwners) throws -> Tensor {
     guard points.cols == dimension else {
       throw GauntletError.shapeMismatch(operation: "BatchObjective.values",
                                         detail: "points have \(points.cols) columns, objective dimension is \(dimension)")
     }
-    let v = try values(at: points)
+    if case let .rows(o) = owners, o.count != points.rows {
+      throw GauntletError.shapeMismatch(operation: "BatchObjective.values", detail: "\(o.count) owners for \(points.rows) rows")
+    }
+    let v = try values(at: points, owners: owners)
     guard v.count == points.rows else {
       throw GauntletError.shapeMismatch(operation: "BatchObjective.values",
                                         detail: "\(points.rows) points gave \(v.count) values; return one value per row")

@@ -144,7 +144,7 @@ public struct CoordinateEstimator: GradientEstimator {
     var second: [Float]?
     switch scheme {
     case .central:
-      let fv = try f.evaluate(Tensor(buffer: pairs, shape: [2 * n * c, d], on: be)).toArray()
+      let fv = try f.evaluate(Tensor(buffer: pairs, shape: [2 * n * c, d], on: be), owners: .blocks(rowsPerPoint: 2 * c)).toArray()
       spent = 2 * c
       for j in 0..<(n * c) { deriv[j] = (fv[2 * j] - fv[2 * j + 1]) / (2 * h) }
       if let v = values {
@@ -153,11 +153,11 @@ public struct CoordinateEstimator: GradientEstimator {
       }
     case .forward:
       let base: Tensor
-      if let v = values { base = v } else { base = try f.evaluate(points); spent += 1 }
+      if let v = values { base = v } else { base = try f.evaluate(points, owners: .blocks(rowsPerPoint: 1)); spent += 1 }
       fx = base
       let plus = try be.makeBuffer(count: n * c * d)
       try be.gatherRows(pairs, indices: (0..<(n * c)).map { Int32(2 * $0) }, cols: d, into: plus)
-      let fv = try f.evaluate(Tensor(buffer: plus, shape: [n * c, d], on: be)).toArray()
+      let fv = try f.evaluate(Tensor(buffer: plus, shape: [n * c, d], on: be), owners: .blocks(rowsPerPoint: c)).toArray()
       let f0 = try base.toArray()
       spent += c
       for j in 0..<(n * c) { deriv[j] = (fv[j] - f0[j / c]) / h }

@@ -65,7 +65,7 @@ public struct PriorGuidedEstimator: GradientEstimator {
     var spent = [Int](repeating: 1 + S, count: n)
     let fx: Tensor
     if let v = values { fx = v } else {
-      fx = try f.evaluate(points)
+      fx = try f.evaluate(points, owners: .blocks(rowsPerPoint: 1))
       for s in 0..<n { spent[s] += 1 }
     }
     // The normalized prior v.
@@ -89,7 +89,8 @@ public struct PriorGuidedEstimator: GradientEstimator {
     try be.perturbRows(base: points.buffer, directions: xi, sigma: sigma, antithetic: false, into: part,
                        samples: n, directionsPerSample: S, dim: d)
     try be.copy(part, srcOffset: 0, to: probe, dstOffset: n * d, count: n * S * d)
-    let fp = try f.evaluate(Tensor(buffer: probe, shape: [n * (1 + S), d], on: be)).toArray()
+    let probeOwners = Array(0..<n) + (0..<(n * S)).map { $0 / S }
+    let fp = try f.evaluate(Tensor(buffer: probe, shape: [n * (1 + S), d], on: be), owners: .rows(probeOwners)).toArray()
     let f0 = try fx.toArray()
 
     var lambda = [Float](repeating: 0, count: n)
@@ -129,7 +130,7 @@ public struct PriorGuidedEstimator: GradientEstimator {
     let rows = mixed.flatMap { s in (0..<q).map { Int32(s * q + $0) } }
     let pts = try be.makeBuffer(count: rows.count * d)
     try be.gatherRows(all, indices: rows, cols: d, into: pts)
-    let fu = try f.evaluate(Tensor(buffer: pts, shape: [rows.count, d], on: be)).toArray()
+    let fu = try f.evaluate(Tensor(buffer: pts, shape: [rows.count, d], on: be), owners: .rows(rows.map { Int($0) / q })).toArray()
     var w = [Float](repeating: 0, count: n * q)
     for (k, s) in mixed.enumerated() {
       spent[s] += q

@@ -120,7 +120,7 @@ public struct RandomDirectionEstimator: GradientEstimator {
       let pts = try be.makeBuffer(count: 2 * n * q * d)
       try be.perturbRows(base: points.buffer, directions: u, sigma: sigma, antithetic: true, into: pts,
                          samples: n, directionsPerSample: q, dim: d)
-      let fv = try f.evaluate(Tensor(buffer: pts, shape: [2 * n * q, d], on: be))
+      let fv = try f.evaluate(Tensor(buffer: pts, shape: [2 * n * q, d], on: be), owners: .blocks(rowsPerPoint: 2 * q))
       // w[r] = f(x+σu_r) − f(x−σu_r): an (n·q × 2)·(2 × 1) product with [1, −1].
       let pm = try be.makeBuffer([1, -1])
       try be.gemm(fv.buffer, pm, into: weights, GemmShape(m: n * q, n: 1, k: 2))
@@ -129,12 +129,12 @@ public struct RandomDirectionEstimator: GradientEstimator {
       perPoint = 2 * q
     } else {
       let base: Tensor
-      if let v = values { base = v } else { base = try f.evaluate(points); perPoint += 1 }
+      if let v = values { base = v } else { base = try f.evaluate(points, owners: .blocks(rowsPerPoint: 1)); perPoint += 1 }
       fx = base
       let pts = try be.makeBuffer(count: n * q * d)
       try be.perturbRows(base: points.buffer, directions: u, sigma: sigma, antithetic: false, into: pts,
                          samples: n, directionsPerSample: q, dim: d)
-      let fv = try f.evaluate(Tensor(buffer: pts, shape: [n * q, d], on: be))
+      let fv = try f.evaluate(Tensor(buffer: pts, shape: [n * q, d], on: be), owners: .blocks(rowsPerPoint: q))
       // w[s, i] = f(x_s + σu_i) − f(x_s).
       try be.broadcast(.sub, fv.buffer, base.buffer, into: weights, rows: n, cols: q, axis: .column)
       try be.combine(weights: weights, directions: u, into: gradient.buffer, samples: n,

@@ -56,7 +56,7 @@ public struct ZOMinimizer: Sendable {
     while !active.isEmpty {
       let m = active.count
       // f at the current iterates; keep the best point of each row.
-      var fx = try f.evaluate(Tensor(buffer: x, shape: [m, d], on: be))
+      var fx = try f.evaluate(Tensor(buffer: x, shape: [m, d], on: be), owners: .blocks(rowsPerPoint: 1))
       let fh = try fx.toArray()
       var mask = [Float](repeating: 0, count: m)
       for (i, r) in active.enumerated() {

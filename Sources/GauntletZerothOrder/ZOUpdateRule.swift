@@ -42,15 +42,24 @@ public enum ZOUpdateRule: Sendable, Hashable {
   }
 }
 
-/// Device-resident optimizer state for a batch of `rows × dim` iterates.
-final class ZOUpdateState {
-  let rule: ZOUpdateRule
-  let backend: Backend
-  private(set) var rows: Int
-  let dim: Int
+/// Device-resident optimizer state (Adam moments) for a batch of `rows × dim` iterates, one
+/// independent optimizer per row; attacks use it to run ZO-Adam / ZO-AdaMM on many samples.
+///
+/// ```swift
+/// let state = try ZOUpdateState(rule: .adam(learningRate: 0.01), rows: n, dim: d, on: backend)
+/// try state.apply(gradient: g.buffer, to: x, t: 1)   // x ← x − Adam step
+/// try state.compact([0, 2])                          // rows 0 and 2 stay in the batch
+/// ```
+public final class ZOUpdateState {
+  public let rule: ZOUpdateRule
+  public let backend: Backend
+  public private(set) var rows: Int
+  public let dim: Int
   private var m: DeviceBuffer?, v: DeviceBuffer?, vHat: DeviceBuffer?
 
-  init(rule: ZOUpdateRule, rows: Int, dim: Int, on backend: Backend) throws {
+  public init(rule: ZOUpdateRule, rows: Int, dim: Int, on backend: Backend) throws {
+    try rule.validate()
+    try Validate.sizes("ZOUpdateState", ("rows", rows), ("dim", dim))
     self.rule = rule; self.backend = backend; self.rows = rows; self.dim = dim
     switch rule {
     case .sgd, .signSGD: break
@@ -67,7 +76,7 @@ final class ZOUpdateState {
   }
 
   /// Keeps only the rows `keep` (indices into the current rows), in that order.
-  func compact(_ keep: [Int32]) throws {
+  public func compact(_ keep: [Int32]) throws {
     func g(_ b: DeviceBuffer?) throws -> DeviceBuffer? {
       guard let b else { return nil }
       let out = try backend.makeBuffer(count: max(keep.count * dim, 1))
@@ -78,8 +87,8 @@ final class ZOUpdateState {
     rows = keep.count
   }
 
-  /// `x ← x − step(g)` for step number `t` (1-based).
-  func apply(gradient g: DeviceBuffer, to x: DeviceBuffer, t: Int) throws {
+  /// `x ← x − step(g)` for step number `t` (1-based); `g` and `x` hold `rows × dim` values.
+  public func apply(gradient g: DeviceBuffer, to x: DeviceBuffer, t: Int) throws {
     let be = backend, n = rows * dim
     guard n > 0 else { return }
     switch rule {
