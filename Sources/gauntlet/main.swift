@@ -1,2 +1,0 @@
-import Gauntlet
-print("gauntlet: under construction")
