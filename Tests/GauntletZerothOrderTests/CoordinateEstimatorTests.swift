@@ -23,7 +23,7 @@ import Gauntlet
 
   /// Forward differences have bias a_i·h/2 per coordinate on the quadratic (a_i ≤ 2): ≤ h per entry.
   @Test func forwardDifferencesHaveBoundedBias() throws {
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     let q = Quadratic.standard(Self.d)
     let f = CountingObjective(q)
     let x = try Tensor(Self.pts, shape: [3, Self.d], on: be)
@@ -40,7 +40,7 @@ import Gauntlet
   }
 
   @Test func randomSubsetsAreDistinctAndOnlyThoseEntriesAreSet() throws {
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     let fd = try CoordinateEstimator(h: 1e-2, scheme: .central, coordinates: .random(count: 4))
     let idx = try fd.chooseCoordinates(points: 5, dimension: Self.d, key: PhiloxKey(seed: 4))
     #expect(idx.count == 20)
@@ -60,7 +60,7 @@ import Gauntlet
   }
 
   @Test func secondDerivativesWithKnownValues() throws {
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     let q = Quadratic.standard(Self.d)
     let x = try Tensor(Array(Self.pts.prefix(Self.d)), shape: [1, Self.d], on: be)
     let fd = try CoordinateEstimator(h: 0.05, scheme: .central, coordinates: .subset([0, 3, 8]))
@@ -75,7 +75,7 @@ import Gauntlet
     #expect(throws: GauntletError.self) { try CoordinateEstimator(h: 1e-3, coordinates: .random(count: 0)) }
     #expect(throws: GauntletError.self) { try CoordinateEstimator(h: 1e-3, coordinates: .subset([])) }
     #expect(throws: GauntletError.self) { try CoordinateEstimator(h: 1e-3, coordinates: .subset([-1])) }
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     let x = try Tensor([0, 0, 0], shape: [1, 3], on: be)
     let outOfRange = try CoordinateEstimator(h: 1e-3, coordinates: .subset([5]))
     #expect(throws: GauntletError.self) { try outOfRange.estimate(Quadratic.standard(3), at: x, values: nil, key: PhiloxKey(seed: 0)) }

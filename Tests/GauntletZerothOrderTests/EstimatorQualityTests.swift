@@ -24,7 +24,7 @@ import Gauntlet
   }
 
   @Test func cosineGrowsWithQueriesAndFiniteDifferencesAreExact() throws {
-    let rows = try Self.table(on: TestBackends.reference)
+    let rows = try Self.table(on: TestBackends.cpu)
     print(EstimatorQuality.markdownTable(rows))
     let byName = Dictionary(uniqueKeysWithValues: rows.map { ($0.estimator, $0) })
     let cos = { (n: String) throws -> Double in try #require(byName[n]).meanCosine }

@@ -70,7 +70,7 @@ enum ZOExamples {
   @Test func tunesLearningRateAndWeightDecay() throws {
     let (train, test) = try Datasets.digitsTrainTest()
     let small = try train.subset(Array(0..<300)), valid = try test.subset(Array(0..<150))
-    let (start, r) = try ZOExamples.tune(train: small, valid: valid, epochs: 15, budget: 25, on: TestBackends.reference)
+    let (start, r) = try ZOExamples.tune(train: small, valid: valid, epochs: 15, budget: 25, on: TestBackends.cpu)
     let h = try r.x.toArray()
     print("hyper-parameter tuning: loss \(start) → \(r.values[0]) at lr = 1e\(h[0]), wd = 1e\(h[1]) in \(r.evaluations[0]) runs")
     #expect(r.values[0] <= 0.5 * start)

@@ -33,7 +33,7 @@ import Gauntlet
   }
 
   @Test func zeroPriorFallsBackToRandomDirections() throws {
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     let q = Quadratic.standard(20)
     let x = try Tensor(HostMath.repeatRow((0..<20).map { Float($0) * 0.05 }, 300), shape: [300, 20], on: be)
     let e = try PriorGuidedEstimator(sigma: 1e-3, q: 8, normSamples: 4) { p in try Tensor(zeros: p.shape, on: p.backend) }
@@ -47,7 +47,7 @@ import Gauntlet
   }
 
   @Test func noisyPriorBeatsPlainRGFAtEqualQueries() throws {
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     let mlp = TinyMLP(dimension: 64, hidden: 32, seed: 3)
     let surrogate = mlp.perturbed(noise: 1.0, seed: 4)
     let x = try Tensor(Philox.fill(.uniform(lo: 0, hi: 1), key: PhiloxKey(seed: 8), counter: 0, count: 50 * 64),
@@ -66,7 +66,7 @@ import Gauntlet
     #expect(throws: GauntletError.self) { try PriorGuidedEstimator(sigma: 1e-3, q: 0, prior: zero) }
     #expect(throws: GauntletError.self) { try PriorGuidedEstimator(sigma: 1e-3, q: 3, normSamples: 0, prior: zero) }
     #expect(throws: GauntletError.self) { try PriorGuidedEstimator(sigma: .nan, q: 3, prior: zero) }
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     let wrong = try PriorGuidedEstimator(sigma: 1e-3, q: 3) { p in try Tensor(zeros: [1, 2], on: p.backend) }
     let x = try Tensor([Float](repeating: 0, count: 8), shape: [2, 4], on: be)
     #expect(throws: GauntletError.self) { try wrong.estimate(Quadratic.standard(4), at: x, values: nil, key: PhiloxKey(seed: 0)) }

@@ -36,7 +36,7 @@ import Gauntlet
   }
 
   @Test func errorShrinksAsQGrows() throws {
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     for (small, large) in zip(try Self.estimators(q: 1), try Self.estimators(q: 64)) {
       let e1 = try meanRelativeError(small, copies: 400, on: be, seed: 5)
       let e64 = try meanRelativeError(large, copies: 400, on: be, seed: 5)
@@ -45,7 +45,7 @@ import Gauntlet
   }
 
   @Test func reportsEvaluationsAndCallsObjectiveOnce() throws {
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     let f = CountingObjective(Quadratic.standard(5))
     let pts = try Tensor(HostMath.repeatRow([0.1, 0.2, 0.3, 0.4, 0.5], 7), shape: [7, 5], on: be)
     let nes = try RandomDirectionEstimator.nes(sigma: 0.01, q: 6)
@@ -66,7 +66,7 @@ import Gauntlet
   }
 
   @Test func sphereDirectionsHaveUnitNorm() throws {
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     let e = try RandomDirectionEstimator.sphere(sigma: 0.1, q: 3)
     let u = try be.download(e.sampleDirections(rows: 9, dim: 17, key: PhiloxKey(seed: 2), on: be), count: 9 * 17)
     for r in 0..<9 { #expect(abs(HostMath.norm(Array(u[(r * 17)..<((r + 1) * 17)])) - 1) < 1e-5) }
@@ -82,7 +82,7 @@ import Gauntlet
   }
 
   @Test func rejectsMismatchedShapes() throws {
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     let e = try RandomDirectionEstimator.nes(sigma: 0.1, q: 2)
     let pts = try Tensor([Float](repeating: 0, count: 8), shape: [2, 4], on: be)
     #expect(throws: GauntletError.self) { try e.estimate(Quadratic.standard(5), at: pts, values: nil, key: PhiloxKey(seed: 0)) }

@@ -19,7 +19,7 @@ struct PerPointQuadratic: BatchObjective {
 
 @Suite struct RowOwnersTests {
   @Test func everyEstimatorAttributesRowsToTheirBasePoint() throws {
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     let d = 6, n = 4
     let centres: [[Float]] = (0..<n).map { s in
       Philox.fill(.normal(mean: 0, std: 2), key: PhiloxKey(seed: 40 + UInt64(s)), counter: 0, count: d)

@@ -33,7 +33,7 @@ import Gauntlet
   /// get below 1e-3 within 6 000 evaluations.
   @Test(arguments: [ZOUpdateRule.adam(learningRate: 0.05), .adaMM(learningRate: 0.1)])
   func reducesRosenbrock(rule: ZOUpdateRule) throws {
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     let f = RowwiseObjective(dimension: 2) { p in
       let a = 1 - p[0], b = p[1] - p[0] * p[0]
       return a * a + 100 * b * b
@@ -51,7 +51,7 @@ import Gauntlet
   /// The box holds for every point the objective is ever asked about at the iterates, and the
   /// minimizer lands on the boundary when the unconstrained optimum lies outside.
   @Test func respectsBoxConstraints() throws {
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     let q = Quadratic(a: [1, 1, 1], c: [2, -2, 0.5])
     let f = CountingObjective(q)
     f.keepPoints = true
@@ -72,7 +72,7 @@ import Gauntlet
   /// Budgets smaller than one step only evaluate x0; odd budgets are never exceeded.
   @Test(arguments: [1, 7, 13, 100, 257])
   func neverExceedsBudget(budget: Int) throws {
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     let f = CountingObjective(Quadratic.standard(4))
     let zo = try ZOMinimizer(estimator: PriorGuidedEstimator(sigma: 1e-3, q: 3, normSamples: 2) { p in
       try Tensor(zeros: p.shape, on: p.backend) }, rule: .adam(learningRate: 0.1))
@@ -92,7 +92,7 @@ import Gauntlet
     #expect(throws: GauntletError.self) { try Box(lower: 1, upper: 0) }
     #expect(throws: GauntletError.self) { try Box(lower: [0, .nan], upper: [1, 1]) }
     #expect(throws: GauntletError.self) { try Box(lower: [0, 0], upper: [1]) }
-    let be = TestBackends.reference
+    let be = TestBackends.cpu
     let zo = try ZOMinimizer(estimator: nes, rule: .sgd(learningRate: 0.1), box: Box(lower: [0, 0], upper: [1, 1]))
     let x0 = try Tensor([0, 0, 0], shape: [1, 3], on: be)
     #expect(throws: GauntletError.self) { try zo.minimize(Quadratic.standard(3), x0: x0, budget: 10) }

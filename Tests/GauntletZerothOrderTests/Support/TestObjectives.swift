@@ -1,9 +1,14 @@
+import Testing
+import Foundation
 import Gauntlet
 
-/// Backends the zeroth-order checks run on.
+/// Backends the zeroth-order checks run on: the CPU backend, and the shared OpenCL backend when a
+/// platform exists (PoCL here). Built once: PoCL's first device set-up is not thread-safe.
 enum TestBackends {
-  static let reference = ReferenceBackend()
-  static var all: [Backend] { [reference] }
+  static let cpu: Backend = CPUBackend()
+  static let openCL: Backend? = try? OpenCLBackend.shared()
+  static var all: [Backend] { [cpu] + (openCL.map { [$0] } ?? []) }
+  static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
 }
 
 /// `f(x) = ½ Σ_i a_i (x_i − c_i)²`, gradient `a ⊙ (x − c)`, evaluated on the device.
@@ -123,4 +128,11 @@ enum HostMath {
     return acc.map { Float($0 / Double(n)) }
   }
   static func repeatRow(_ x: [Float], _ n: Int) -> [Float] { (0..<n).flatMap { _ in x } }
+}
+
+@Suite struct ZOBackendAvailabilityTests {
+  /// On CI the OpenCL backend must exist, so that every check above ran on both backends.
+  @Test func openCLRunsOnCI() {
+    if TestBackends.isCI && TestBackends.openCL == nil { Issue.record("no OpenCL backend on CI: the ZO checks ran on the CPU only") }
+  }
 }
