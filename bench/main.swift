@@ -5,6 +5,7 @@ import Gauntlet
 /// a table and write `bench/results/<name>.json`. Not tests: nothing here asserts a speed.
 let benches: [String: (BenchContext) throws -> BenchReport] = [
   "gemm": GemmBench.run,
+  "forward": ForwardBench.run,
 ]
 
 struct BenchContext {

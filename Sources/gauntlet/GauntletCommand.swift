@@ -8,5 +8,6 @@ struct GauntletCommand: ParsableCommand {
     commandName: "gauntlet",
     abstract: "Simulate attackers and defenders of ML classifiers at large batch, on the CPU or OpenCL.",
     version: GauntletVersion.string,
-    subcommands: [DevicesCommand.self, ConformanceCommand.self])
+    subcommands: [DevicesCommand.self, ConformanceCommand.self, TrainCommand.self, EvaluateModelCommand.self,
+                  PredictCommand.self])
 }
