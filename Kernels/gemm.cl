@@ -1,14 +1,16 @@
 // Batched row-major SGEMM: C_b = alpha * op(A_b) * op(B_b) + beta * C_b.
 //
-// Two strategies, chosen per device type by the host (see KernelTuning.swift):
+// Strategies, chosen per device type and size by the host (see KernelTuning.swift):
 //
 // * CPU devices: pack op(A) into panels of GEMM_MR rows and op(B) into panels of GEMM_NR columns
 //   (k-major, zero-padded), then `gemm_packed` gives each work-item one GEMM_MR x GEMM_NR block of
 //   C held in registers as GEMM_MR vectors of GEMM_NR floats, updated with `fma`
 //   (register blocking after Goto & van de Geijn, "Anatomy of high-performance matrix
 //   multiplication", ACM TOMS 2008; BLIS micro-kernel shape).
+// * Small problems on CPU devices: `gemm_direct`, one launch, one work-item per entry of C.
 // * GPU devices: `gemm_tiled` stages GEMM_TS x GEMM_TS tiles of A and B in local memory; each
-//   work-item computes GEMM_WPT outputs of one column strip (after CLBlast's xgemm_direct).
+//   work-item computes GEMM_WPT outputs of one column strip (after Nugteren's OpenCL SGEMM tutorial,
+//   kernel 3, which grew into CLBlast's xgemm).
 //
 // Tunables, prepended as #defines at build time: GEMM_MR, GEMM_NR (4, 8 or 16), GEMM_TS,
 // GEMM_WPT (GEMM_TS must be a multiple of GEMM_WPT).
@@ -103,6 +105,23 @@ __kernel void gemm_packed(__global const float* Ap, __global const float* Bp, __
       *dst = beta != 0.0f ? v + beta * *dst : v;
     }
   }
+}
+
+// Small problems (launch-bound): one work-item per entry of C, reading A and B in place, so a
+// GEMM is one launch instead of three. Global size: (n rounded up, m, batch).
+__kernel void gemm_direct(__global const float* A, __global const float* B, __global float* C,
+                          int offA, int offB, int offC, int strideA, int strideB, int strideC,
+                          int transA, int transB, int m, int n, int k, float alpha, float beta) {
+  const int j = get_global_id(0), i = get_global_id(1), b = get_global_id(2);
+  if (j >= n) return;
+  const __global float* a = A + offA + b * strideA;
+  const __global float* bb = B + offB + b * strideB;
+  const int lda = transA ? m : k, ldb = transB ? k : n;
+  float acc = 0.0f;
+  for (int p = 0; p < k; ++p) acc = fma(OP_AT(a, transA, lda, i, p), OP_AT(bb, transB, ldb, p, j), acc);
+  __global float* c = C + offC + b * strideC + i * n + j;
+  const float v = alpha * acc;
+  *c = beta != 0.0f ? v + beta * *c : v;
 }
 
 // Local-memory tiled GEMM for GPUs; reads A and B in place (no packing).

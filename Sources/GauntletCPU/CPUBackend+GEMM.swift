@@ -45,15 +45,30 @@ extension CPUBackend {
     }
   }
 
-  /// Matrix `i` of the batch. When `beta == 0` OpenBLAS overwrites C without reading it.
+  /// Matrix `i` of the batch. When `beta == 0` OpenBLAS overwrites C without reading it. A single
+  /// row or column of C goes through `sgemv`, which skips GEMM's packing of the other operand
+  /// (batch-1 inference reads each weight once).
   @inline(__always)
   static func sgemm(_ s: GemmShape, _ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
                     _ c: UnsafeMutablePointer<Float>, _ i: Int) {
+    let pa = a + s.offsetA + i * s.strideA, pb = b + s.offsetB + i * s.strideB, pc = c + s.offsetC + i * s.strideC
+    if s.m == 1 || s.n == 1 {
+      // C is one contiguous vector; so is the vector operand (a 1×k or k×1 matrix, either layout).
+      if s.beta == 0 { pc.update(repeating: 0, count: s.m * s.n) }   // never read C, not even 0·NaN
+      if s.m == 1 {
+        // cᵀ = op(B)ᵀ·a: B stored k×n (row-major, transposed use) or n×k.
+        cblas_sgemv(CblasRowMajor, s.transB ? CblasNoTrans : CblasTrans, Int32(s.transB ? s.n : s.k),
+                    Int32(s.transB ? s.k : s.n), s.alpha, pb, Int32(s.ldb), pa, 1, s.beta, pc, 1)
+      } else {
+        // c = op(A)·b: A stored m×k or k×m.
+        cblas_sgemv(CblasRowMajor, s.transA ? CblasTrans : CblasNoTrans, Int32(s.transA ? s.k : s.m),
+                    Int32(s.transA ? s.m : s.k), s.alpha, pa, Int32(s.lda), pb, 1, s.beta, pc, 1)
+      }
+      return
+    }
     cblas_sgemm(CblasRowMajor, s.transA ? CblasTrans : CblasNoTrans, s.transB ? CblasTrans : CblasNoTrans,
                 Int32(s.m), Int32(s.n), Int32(s.k), s.alpha,
-                a + s.offsetA + i * s.strideA, Int32(s.lda),
-                b + s.offsetB + i * s.strideB, Int32(s.ldb), s.beta,
-                c + s.offsetC + i * s.strideC, Int32(s.ldc))
+                pa, Int32(s.lda), pb, Int32(s.ldb), s.beta, pc, Int32(s.ldc))
   }
 }
 

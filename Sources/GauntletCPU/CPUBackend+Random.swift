@@ -1,9 +1,9 @@
 import GauntletCore
 
 extension CPUBackend {
-  /// Philox4x32-10 fill, chunked across cores on 4-element (one block) boundaries. Each element is
-  /// the same `Philox.values` word the reference `Philox.fill` picks, so the result is bit-identical
-  /// by construction whatever the chunking.
+  /// Philox4x32-10 fill, chunked across cores on 32-element (8-block) boundaries and vectorised
+  /// 8 blocks at a time (`PhiloxSIMD`); the tail of each chunk uses `Philox.values`, the word the
+  /// reference `Philox.fill` picks, so the result is bit-identical whatever the chunking.
   public func random(_ distribution: Distribution, key: PhiloxKey, counter: UInt64, into buffer: DeviceBuffer,
                      count: Int) throws {
     switch distribution {
@@ -12,12 +12,13 @@ extension CPUBackend {
     case .rademacher: break
     }
     let p = try storage(buffer, count, "random", "buffer")
-    parallelFor(count, minimum: 4_096, align: 4) { r in
-      Self.philox(distribution, key: key, counter: counter, into: p, r)
+    parallelFor(count, minimum: 4_096, align: 32) { r in
+      PhiloxSIMD.fill(distribution, key: key, counter: counter, into: p, r)
     }
   }
 
-  /// Elements `r` of the fill (element `i` = word `i % 4` of block `counter + i/4`).
+  /// Elements `r` of the fill (element `i` = word `i % 4` of block `counter + i/4`), one block at a
+  /// time through the scalar reference `Philox.values`.
   @inline(__always)
   static func philox(_ d: Distribution, key: PhiloxKey, counter: UInt64, into p: UnsafeMutablePointer<Float>,
                      _ r: Range<Int>) {
@@ -46,7 +47,9 @@ extension CPUBackend {
   public func perturbRows(base: DeviceBuffer, directions: DeviceBuffer, sigma: Float, antithetic: Bool,
                           into out: DeviceBuffer, samples: Int, directionsPerSample: Int, dim: Int) throws {
     let op = "perturbRows"
-    try Validate.sizes(op, ("samples", samples), ("directionsPerSample", directionsPerSample), ("dim", dim))
+    if samples < 0 || directionsPerSample < 0 || dim < 0 {
+      try Validate.sizes(op, ("samples", samples), ("directionsPerSample", directionsPerSample), ("dim", dim))
+    }
     try Validate.finite(sigma, "sigma")
     let q = directionsPerSample
     let nRows = try Extent.product(samples, q, op)
@@ -72,7 +75,9 @@ extension CPUBackend {
   public func perturbCoordinates(base: DeviceBuffer, indices: [Int32], h: Float, into out: DeviceBuffer,
                                  samples: Int, coordinatesPerSample: Int, dim: Int) throws {
     let op = "perturbCoordinates"
-    try Validate.sizes(op, ("samples", samples), ("coordinatesPerSample", coordinatesPerSample), ("dim", dim))
+    if samples < 0 || coordinatesPerSample < 0 || dim < 0 {
+      try Validate.sizes(op, ("samples", samples), ("coordinatesPerSample", coordinatesPerSample), ("dim", dim))
+    }
     try Validate.finite(h, "h")
     let c = coordinatesPerSample
     let pairs = try Extent.product(samples, c, op)
@@ -101,7 +106,7 @@ extension CPUBackend {
                           epsilon: Float, norm: Norm, lo: Float, hi: Float, into out: DeviceBuffer,
                           rows: Int, cols: Int) throws {
     let op = "stepProject"
-    try Validate.sizes(op, ("rows", rows), ("cols", cols))
+    if rows < 0 || cols < 0 { try Validate.sizes(op, ("rows", rows), ("cols", cols)) }
     try Validate.projection(stepSize: stepSize, epsilon: epsilon, lo: lo, hi: hi)
     let n = try Extent.product(rows, cols, op)
     let px = UnsafePointer(try storage(x, n, op, "x"))

@@ -3,12 +3,12 @@ import GauntletCore
 
 extension CPUBackend {
   public func rows(_ op: RowOp, _ x: DeviceBuffer, into y: DeviceBuffer, rows: Int, cols: Int) throws {
-    try Validate.sizes("rows", ("rows", rows), ("cols", cols))
+    if rows < 0 || cols < 0 { try Validate.sizes("rows", ("rows", rows), ("cols", cols)) }
     try Validate.rowOp(op, cols: cols)
     let total = try Extent.product(rows, cols, "rows")
     let per = op.outputsPerRow(cols: cols)
-    let px = UnsafePointer(try storage(x, total, "rows(\(op))", "x"))
-    let py = try storage(y, try Extent.product(rows, per, "rows"), "rows(\(op))", "y")
+    let px = UnsafePointer(try storage(x, total, "rows", "x"))
+    let py = try storage(y, try Extent.product(rows, per, "rows"), "rows", "y")
     guard rows > 0 else { return }
     if cols == 0 {
       switch op {

@@ -36,6 +36,9 @@ public final class CPUBackend: Backend, @unchecked Sendable {
 
   // MARK: Buffers
 
+  /// (Size checks call the shared variadic `Validate.sizes` only once a value is negative, so the
+  /// hot path does not allocate its argument array.)
+  ///
   /// Checks that `buffer` is one of this backend's and holds `need` elements; returns its storage.
   /// The pointer is valid for the current call: the caller keeps its arguments alive until the op
   /// returns, and ops never retain it.
@@ -49,12 +52,12 @@ public final class CPUBackend: Backend, @unchecked Sendable {
   }
 
   public func makeBuffer(count: Int) throws -> DeviceBuffer {
-    try Validate.sizes("makeBuffer", ("count", count))
+    if count < 0 { try Validate.sizes("makeBuffer", ("count", count)) }
     return try CPUBuffer(count: count, owner: ObjectIdentifier(self))
   }
 
   public func upload(_ host: UnsafeBufferPointer<Float>, to buffer: DeviceBuffer, offset: Int) throws {
-    try Validate.sizes("upload", ("offset", offset))
+    if offset < 0 { try Validate.sizes("upload", ("offset", offset)) }
     let end = try Extent.sum(offset, host.count, "upload")
     let dst = try storage(buffer, end, "upload", "destination")
     guard let src = host.baseAddress, host.count > 0 else { return }
@@ -64,7 +67,7 @@ public final class CPUBackend: Backend, @unchecked Sendable {
   }
 
   public func download(_ buffer: DeviceBuffer, offset: Int, into host: UnsafeMutableBufferPointer<Float>) throws {
-    try Validate.sizes("download", ("offset", offset))
+    if offset < 0 { try Validate.sizes("download", ("offset", offset)) }
     let end = try Extent.sum(offset, host.count, "download")
     let src = try storage(buffer, end, "download", "source")
     guard let dst = host.baseAddress, host.count > 0 else { return }
@@ -72,7 +75,9 @@ public final class CPUBackend: Backend, @unchecked Sendable {
   }
 
   public func copy(_ src: DeviceBuffer, srcOffset: Int, to dst: DeviceBuffer, dstOffset: Int, count: Int) throws {
-    try Validate.sizes("copy", ("srcOffset", srcOffset), ("dstOffset", dstOffset), ("count", count))
+    if srcOffset < 0 || dstOffset < 0 || count < 0 {
+      try Validate.sizes("copy", ("srcOffset", srcOffset), ("dstOffset", dstOffset), ("count", count))
+    }
     let s = try storage(src, try Extent.sum(srcOffset, count, "copy"), "copy", "source")
     let d = try storage(dst, try Extent.sum(dstOffset, count, "copy"), "copy", "destination")
     guard count > 0 else { return }
@@ -80,7 +85,7 @@ public final class CPUBackend: Backend, @unchecked Sendable {
   }
 
   public func fill(_ buffer: DeviceBuffer, value: Float, offset: Int, count: Int) throws {
-    try Validate.sizes("fill", ("offset", offset), ("count", count))
+    if offset < 0 || count < 0 { try Validate.sizes("fill", ("offset", offset), ("count", count)) }
     try Validate.finite(value, "value")
     let d = try storage(buffer, try Extent.sum(offset, count, "fill"), "fill", "buffer") + offset
     parallelFor(count) { r in
@@ -89,7 +94,7 @@ public final class CPUBackend: Backend, @unchecked Sendable {
   }
 
   public func gatherRows(_ src: DeviceBuffer, indices: [Int32], cols: Int, into dst: DeviceBuffer) throws {
-    try Validate.sizes("gatherRows", ("cols", cols))
+    if cols < 0 { try Validate.sizes("gatherRows", ("cols", cols)) }
     let s = try storage(src, 0, "gatherRows", "source")
     let d = try storage(dst, try Extent.product(indices.count, cols, "gatherRows"), "gatherRows", "destination")
     guard cols > 0, !indices.isEmpty else { return }

@@ -32,6 +32,12 @@ extension Checker {
       GemmShape(m: 64, n: 64, k: 64, alpha: 0.5, beta: 2),
       GemmShape(m: 93, n: 144, k: 7, transB: true, alpha: -1.5, beta: 0.25),
       GemmShape(m: 7, n: 9, k: 11, alpha: 0, beta: 1),
+      // A single row or column of C (matrix-vector shapes, batch-1 inference).
+      GemmShape(m: 1, n: 256, k: 784),
+      GemmShape(m: 1, n: 93, k: 144, transB: true),
+      GemmShape(m: 1, n: 7, k: 93, transA: true, transB: true, alpha: 2, beta: -1),
+      GemmShape(m: 144, n: 1, k: 93, transA: true),
+      GemmShape(m: 93, n: 1, k: 7, transB: true, alpha: 0.5, beta: 0.5),
     ]
     for s in shapes { check("gemm", name(s)) { try gemmCase(s) } }
 
@@ -49,7 +55,8 @@ extension Checker {
     check("gemm", name(many)) { try gemmCase(many) }
 
     // β = 0 must not read C: NaN there must not reach the result.
-    for s in [GemmShape(m: 93, n: 7, k: 144), GemmShape(batch: 2, m: 7, n: 93, k: 1, transA: true, transB: true)] {
+    for s in [GemmShape(m: 93, n: 7, k: 144), GemmShape(batch: 2, m: 7, n: 93, k: 1, transA: true, transB: true),
+              GemmShape(m: 1, n: 7, k: 93), GemmShape(batch: 3, m: 93, n: 1, k: 7, transA: true)] {
       check("gemm", name(s) + " β0 over NaN C") { try gemmCase(s, nanC: true) }
     }
     // k = 0: C = β·C (β = 0 gives zeros, again without reading C).

@@ -67,8 +67,9 @@ enum Metric {
     }
     guard mismatches > 0 else { return Measure(maxError: 0, tolerance: 0) }
     if worst == 0 { worst = Double.leastNonzeroMagnitude }
+    let hex = { (x: Float) in "0x" + String(x.bitPattern, radix: 16) }
     return Measure(maxError: worst, tolerance: 0,
-                   detail: "\(mismatches) of \(got.count) differ; first at [\(first)]: got \(got[first]) (0x\(String(got[first].bitPattern, radix: 16))), want \(want[first]) (0x\(String(want[first].bitPattern, radix: 16)))")
+                   detail: "\(mismatches) of \(got.count) differ; first at [\(first)]: got \(got[first]) (\(hex(got[first]))), want \(want[first]) (\(hex(want[first])))")
   }
 
   /// Exact comparison of values with the correctly rounded reference (`−0 == +0`; NaN matches NaN):

@@ -28,7 +28,9 @@ public struct GemmShape: Sendable, Hashable, CustomStringConvertible {
               offsetA: Int = 0, offsetB: Int = 0, offsetC: Int = 0) {
     self.batch = batch; self.m = m; self.n = n; self.k = k
     self.transA = transA; self.transB = transB; self.alpha = alpha; self.beta = beta
-    self.strideA = strideA ?? m * k; self.strideB = strideB ?? k * n; self.strideC = strideC ?? m * n
+    self.strideA = strideA ?? GemmShape.product(m, k)
+    self.strideB = strideB ?? GemmShape.product(k, n)
+    self.strideC = strideC ?? GemmShape.product(m, n)
     self.offsetA = offsetA; self.offsetB = offsetB; self.offsetC = offsetC
   }
 
@@ -37,10 +39,32 @@ public struct GemmShape: Sendable, Hashable, CustomStringConvertible {
   public var ldb: Int { transB ? k : n }
   public var ldc: Int { n }
 
-  /// Elements each operand's buffer must hold at least.
-  public var requiredA: Int { batch == 0 || m * k == 0 ? 0 : offsetA + (batch - 1) * strideA + m * k }
-  public var requiredB: Int { batch == 0 || k * n == 0 ? 0 : offsetB + (batch - 1) * strideB + k * n }
-  public var requiredC: Int { batch == 0 || m * n == 0 ? 0 : offsetC + (batch - 1) * strideC + m * n }
+  /// Elements each operand's buffer must hold at least (`Int.max` when that overflows, which no
+  /// buffer satisfies, so `validate` rejects it instead of trapping).
+  public var requiredA: Int { GemmShape.extent(batch, offsetA, strideA, GemmShape.product(m, k)) }
+  public var requiredB: Int { GemmShape.extent(batch, offsetB, strideB, GemmShape.product(k, n)) }
+  public var requiredC: Int { GemmShape.extent(batch, offsetC, strideC, GemmShape.product(m, n)) }
+
+  /// Product of non-negative sizes, saturating at `Int.max` (so an absurd shape fails validation
+  /// against real buffer sizes instead of trapping on overflow).
+  static func product(_ factors: Int...) -> Int {
+    var p = 1
+    for f in factors {
+      let (q, o) = p.multipliedReportingOverflow(by: f)
+      if o { return Int.max }
+      p = q
+    }
+    return p
+  }
+
+  /// `offset + (batch − 1)·stride + size`, 0 for empty work, saturating at `Int.max`.
+  static func extent(_ batch: Int, _ offset: Int, _ stride: Int, _ size: Int) -> Int {
+    guard batch > 0, size > 0 else { return 0 }
+    let (s, o1) = (batch - 1).multipliedReportingOverflow(by: stride)
+    let (t, o2) = offset.addingReportingOverflow(s)
+    let (u, o3) = t.addingReportingOverflow(size)
+    return o1 || o2 || o3 ? Int.max : u
+  }
 
   /// Floating-point operations (2·m·n·k per matrix).
   public var flops: Double { 2 * Double(batch) * Double(m) * Double(n) * Double(k) }
@@ -86,18 +110,19 @@ public struct ConvShape: Sendable, Hashable, CustomStringConvertible {
   public var outHeight: Int { (height + 2 * padH - kernelH) / strideH + 1 }
   public var outWidth: Int { (width + 2 * padW - kernelW) / strideW + 1 }
   /// Elements of the NCHW input.
-  public var inputCount: Int { batch * channels * height * width }
+  public var inputCount: Int { GemmShape.product(batch, channels, height, width) }
   /// Rows of one image's column matrix: `channels·kernelH·kernelW`.
-  public var patchSize: Int { channels * kernelH * kernelW }
+  public var patchSize: Int { GemmShape.product(channels, kernelH, kernelW) }
   /// Elements of the im2col matrix for the whole batch: `batch × patchSize × (outH·outW)`.
-  public var columnsCount: Int { batch * patchSize * outHeight * outWidth }
+  public var columnsCount: Int { GemmShape.product(batch, patchSize, outHeight, outWidth) }
   /// Elements of the pooled NCHW output.
-  public var pooledCount: Int { batch * channels * outHeight * outWidth }
+  public var pooledCount: Int { GemmShape.product(batch, channels, outHeight, outWidth) }
 
   public func validate(_ op: String) throws {
     guard batch >= 0, channels > 0, height > 0, width > 0, kernelH > 0, kernelW > 0,
           strideH > 0, strideW > 0, padH >= 0, padW >= 0,
-          height + 2 * padH >= kernelH, width + 2 * padW >= kernelW else {
+          height + 2 * padH >= kernelH, width + 2 * padW >= kernelW,
+          inputCount < Int.max, columnsCount < Int.max else {
       throw GauntletError.shapeMismatch(operation: op, detail: "invalid window geometry \(self)")
     }
   }

@@ -93,10 +93,14 @@ public enum Philox {
       let e = startElement + i
       let blk = counter &+ UInt64(e / 4)
       let v = values(distribution, key: key, block: blk)
-      let words = [v.0, v.1, v.2, v.3]
       var j = e % 4
       while j < 4 && i < n {
-        out[i] = words[j]
+        switch j {
+        case 0: out[i] = v.0
+        case 1: out[i] = v.1
+        case 2: out[i] = v.2
+        default: out[i] = v.3
+        }
         i += 1; j += 1
       }
     }

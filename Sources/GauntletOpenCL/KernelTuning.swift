@@ -26,6 +26,10 @@ public struct KernelTuning: Sendable, Hashable, CustomStringConvertible {
   public var gemmTS: Int
   /// Outputs per work-item of the tiled GEMM; divides `gemmTS`.
   public var gemmWPT: Int
+  /// GEMMs of at most this many floating-point operations (per call) skip packing and run
+  /// `gemm_direct` in one launch (CPU profile). On PoCL the direct kernel runs at ~1 GFLOP/s,
+  /// so it only pays below ~10⁵ flops, where one launch instead of three saves ~10 µs.
+  public var gemmDirectFlops: Double
   /// Local size of every one-dimensional kernel. Kept fixed: PoCL compiles each new local size
   /// on first launch (~0.3 s).
   public var localSize: Int
@@ -35,9 +39,11 @@ public struct KernelTuning: Sendable, Hashable, CustomStringConvertible {
   public static func defaults(for profile: Profile) -> KernelTuning {
     switch profile {
     case .cpu:
-      return KernelTuning(profile: .cpu, gemmMR: 6, gemmNR: 16, gemmGroup: 4, gemmTS: 16, gemmWPT: 4, localSize: 64)
+      return KernelTuning(profile: .cpu, gemmMR: 6, gemmNR: 16, gemmGroup: 4, gemmTS: 16, gemmWPT: 4,
+                          gemmDirectFlops: 65_536, localSize: 64)
     case .gpu:
-      return KernelTuning(profile: .gpu, gemmMR: 4, gemmNR: 4, gemmGroup: 64, gemmTS: 16, gemmWPT: 4, localSize: 64)
+      return KernelTuning(profile: .gpu, gemmMR: 4, gemmNR: 4, gemmGroup: 64, gemmTS: 16, gemmWPT: 4,
+                          gemmDirectFlops: 0, localSize: 64)
     }
   }
 

@@ -5,7 +5,8 @@ extension OpenCLBackend {
   static let packingBudget = 1 << 25
 
   /// Batched GEMM (see `GemmShape`). CPU profile: pack op(A) and op(B) into panels, then the
-  /// register-blocked `gemm_packed`; GPU profile: the local-memory tiled `gemm_tiled`.
+  /// register-blocked `gemm_packed` (problems up to `tuning.gemmDirectFlops`: `gemm_direct`, one
+  /// launch); GPU profile: the local-memory tiled `gemm_tiled`.
   public func gemm(_ a: DeviceBuffer, _ b: DeviceBuffer, into c: DeviceBuffer, _ shape: GemmShape) throws {
     let am = try memory(a, atLeast: 0, "gemm", "A")
     let bm = try memory(b, atLeast: 0, "gemm", "B")
@@ -13,8 +14,9 @@ extension OpenCLBackend {
     try shape.validate(countA: a.count, countB: b.count, countC: c.count)
     guard shape.batch > 0, shape.m > 0, shape.n > 0 else { return }
     switch tuning.profile {
+    case .cpu where shape.flops <= tuning.gemmDirectFlops: try gemmInPlace("gemm_direct", am, bm, cm, shape)
     case .cpu: try gemmPacked(am, bm, cm, shape)
-    case .gpu: try gemmTiled(am, bm, cm, shape)
+    case .gpu: try gemmInPlace("gemm_tiled", am, bm, cm, shape)
     }
   }
 
@@ -55,14 +57,21 @@ extension OpenCLBackend {
     }
   }
 
-  private func gemmTiled(_ a: CLBuffer, _ b: CLBuffer, _ c: CLBuffer, _ s: GemmShape) throws {
-    let ts = tuning.gemmTS, rows = ts / tuning.gemmWPT
+  /// `gemm_direct` or `gemm_tiled`: one launch reading A and B in place.
+  private func gemmInPlace(_ kernel: String, _ a: CLBuffer, _ b: CLBuffer, _ c: CLBuffer, _ s: GemmShape) throws {
     let (sa, sb, sc) = strides(s)
-    try launch(.gemm, "gemm_tiled",
-               [.buffer(a), .buffer(b), .buffer(c), .int(Int32(clamping: s.offsetA)), .int(Int32(clamping: s.offsetB)),
-                .int(Int32(clamping: s.offsetC)), .int(sa), .int(sb), .int(sc), .int(s.transA ? 1 : 0), .int(s.transB ? 1 : 0),
-                .int(Int32(s.m)), .int(Int32(s.n)), .int(Int32(s.k)), .float(s.alpha), .float(s.beta)],
-               global: [(s.n + ts - 1) / ts * ts, (s.m + ts - 1) / ts * rows, s.batch], local: [ts, rows, 1])
+    let args: [KernelArg] = [
+      .buffer(a), .buffer(b), .buffer(c), .int(Int32(clamping: s.offsetA)), .int(Int32(clamping: s.offsetB)),
+      .int(Int32(clamping: s.offsetC)), .int(sa), .int(sb), .int(sc), .int(s.transA ? 1 : 0), .int(s.transB ? 1 : 0),
+      .int(Int32(s.m)), .int(Int32(s.n)), .int(Int32(s.k)), .float(s.alpha), .float(s.beta)]
+    if kernel == "gemm_tiled" {
+      let ts = tuning.gemmTS, rows = ts / tuning.gemmWPT
+      try launch(.gemm, kernel, args, global: [(s.n + ts - 1) / ts * ts, (s.m + ts - 1) / ts * rows, s.batch],
+                 local: [ts, rows, 1])
+    } else {
+      let l = tuning.localSize
+      try launch(.gemm, kernel, args, global: [(s.n + l - 1) / l * l, s.m, s.batch], local: [l, 1, 1])
+    }
   }
 
   /// `buffer`, replaced by a larger one when it holds fewer than `floats` (at least 1). Call under `lock`.

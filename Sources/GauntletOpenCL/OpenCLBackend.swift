@@ -23,6 +23,11 @@ public final class OpenCLBuffer: DeviceBuffer {
 /// try be.download(x)                           // [1, 0, 3]
 /// ```
 ///
+/// Accuracy: `random` is bit-identical to `Philox.fill`; copies, fills, perturbations, pooling
+/// and element-wise arithmetic round exactly as plain Swift (no contraction into `fma`); `exp`,
+/// `log`, `tanh` (and softmax, sigmoid built on them) are the device's built-ins, within a few
+/// ulp of glibc on PoCL; row sums run left to right; GEMM accumulates with `fma` in k order.
+///
 /// `@unchecked Sendable`: the mutable state (kernel objects, GEMM scratch) is only touched under
 /// `lock`, which also keeps each op's argument setting and enqueues together; the queue and
 /// context are thread-safe OpenCL objects.
@@ -95,8 +100,8 @@ public final class OpenCLBackend: Backend, @unchecked Sendable {
     }
   }
 
-  /// A backend on the first GPU-type device of any platform, or `nil` when there is none (also
-  /// when no OpenCL platform is installed).
+  /// A new backend on the first GPU-type device of any platform, or `nil` when there is none
+  /// (also when no OpenCL platform is installed).
   public static func firstGPU() throws -> OpenCLBackend? {
     let platforms: [OpenCLPlatformInfo]
     do { platforms = try OpenCLRuntime.platforms() } catch GauntletError.backendUnavailable { return nil }

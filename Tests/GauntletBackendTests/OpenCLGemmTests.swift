@@ -104,3 +104,14 @@ struct OpenCLGemmTests {
     }
   }
 }
+
+extension OpenCLGemmTests {
+  /// Every shape through the one-launch `gemm_direct` path (threshold forced above the sizes).
+  @Test func directPathMatchesReference() throws {
+    _ = try OCL.backend()
+    var t = KernelTuning.cpu
+    t.gemmDirectFlops = .infinity
+    let be = try OpenCLBackend(tuning: t)
+    for s in Self.shapes { try check(be, s) }
+  }
+}

@@ -61,3 +61,16 @@ import Testing
 import Glibc
 #endif
 private func Foundation_log(_ x: Double) -> Double { log(x) }
+
+@Suite struct ShapeOverflowTests {
+  @Test func hugeGemmShapeIsRejectedNotTrapped() {
+    let s = GemmShape(m: Int.max / 2, n: 4, k: 4)
+    #expect(s.requiredA == Int.max)
+    #expect(throws: GauntletError.self) { try s.validate(countA: 16, countB: 16, countC: 16) }
+  }
+
+  @Test func hugeConvShapeIsRejectedNotTrapped() {
+    let c = ConvShape(batch: Int.max / 4, channels: 8, height: 8, width: 8, kernelH: 3, kernelW: 3)
+    #expect(throws: GauntletError.self) { try c.validate("im2col") }
+  }
+}

@@ -64,3 +64,31 @@ struct BackendAgreementTests {
     }
   }
 }
+
+extension BackendAgreementTests {
+  @Test func gradientsAgree() throws {
+    // Every layer kind; the same weights on both backends; input and parameter gradients of a
+    // random projection of the logits within 1e-4 (relative to the largest entry).
+    let spec = try ModelSpec(parsing: """
+      {"input": [2, 8, 8], "layers": [
+        {"type": "conv2d", "filters": 4, "kernel": 3, "padding": 1}, {"type": "leakyrelu", "slope": 0.1},
+        {"type": "maxpool", "size": 2}, {"type": "conv2d", "filters": 3, "kernel": 2, "stride": 2}, {"type": "tanh"},
+        {"type": "avgpool", "size": 2}, {"type": "flatten"}, {"type": "dense", "units": 6}, {"type": "sigmoid"},
+        {"type": "dense", "units": 5}, {"type": "relu"}, {"type": "dense", "units": 4}]}
+      """)
+    let x = values(5 * 128, seed: 3), g = values(5 * 4, seed: 4)
+    var results: [[[Float]]] = []
+    for be in [CPUBackend() as Backend, try OpenCLBackend.shared()] {
+      let m = try spec.build(on: be, seed: 6)
+      let dx = try m.inputGradient(Tensor(x, shape: [5, 2, 8, 8], on: be), gradLogits: Tensor(g, shape: [5, 4], on: be))
+      _ = try m.forward(Tensor(x, shape: [5, 2, 8, 8], on: be), mode: ForwardMode(training: false, recordForBackward: true))
+      _ = try m.backward(gradLogits: Tensor(g, shape: [5, 4], on: be))
+      results.append([try dx.toArray()] + (try m.parameters.map { try be.download($0.gradient) }))
+    }
+    for (a, b) in zip(results[0], results[1]) {
+      let scale = max(a.map { abs($0) }.max() ?? 0, 1e-3)
+      let d = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+      #expect(d <= 1e-4 * scale + 1e-6, "max |Δ| = \(d) (scale \(scale))")
+    }
+  }
+}

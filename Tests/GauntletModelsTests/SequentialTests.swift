@@ -1,6 +1,5 @@
 import Testing
 import Gauntlet
-@testable import GauntletModels
 
 @Suite("Sequential model")
 struct SequentialTests {

@@ -21,7 +21,7 @@ public final class Conv2D: Layer {
   private var cachedBatch: Int?
   private let ones = OnesVector()
   /// Largest im2col matrix (elements) an inference pass builds at once (8 Mi floats, 32 MiB).
-  var columnBudget = 8 << 20
+  public var columnBudget = 8 << 20
 
   init(inputShape: [Int], filters: Int, kernel: Int, stride: Int, padding: Int, index: Int,
        initializer: WeightInit, key: PhiloxKey, on backend: Backend) throws {
