@@ -47,6 +47,26 @@ import Gauntlet
     for (i, s) in run.samples.enumerated() where s.success { #expect(check.labels[i] == targets[i]) }
   }
 
+  /// Targeted runs of the other families (30 points, target = label + 1 mod 10; measured 0.93–1.0).
+  @Test func targetedGradientAndSimBARunsHitTheTarget() throws {
+    let be = Fixtures.cpu
+    let (x, y) = try Fixtures.points(30, on: be)
+    let targets = y.map { ($0 + 1) % 10 }
+    let oracle = try Fixtures.oracle(on: be)
+    let attacks: [any ScoreBasedAttack] = [
+      try GradientEstimationAttack.nes(norm: .linf, epsilon: 0.3, maxQueries: 2_000),
+      try GradientEstimationAttack.prgf(surrogate: Fixtures.surrogate(on: be), norm: .l2, epsilon: 2.0, maxQueries: 2_000,
+                                        stepSize: 0.4),
+      try SimBA(basis: .dct(initialSize: 4, stride: 1), epsilon: 0.3, maxQueries: 2_000),
+    ]
+    for attack in attacks {
+      let run = try attack.run(oracle.session(client: "t-" + attack.name), inputs: x, labels: y, goal: .targeted(targets))
+      #expect(run.summary.successRate >= 0.8, "\(attack.name): \(run.summary.successRate)")
+      let check = try oracle.query(run.samples.flatMap(\.adversarial), client: "verifier")
+      for (i, s) in run.samples.enumerated() where s.success { #expect(check.labels[i] == targets[i], "\(attack.name)") }
+    }
+  }
+
   /// Samples stop as soon as they succeed: successful samples spend fewer queries than failing ones
   /// at the same budget, and the total is far below samples × budget.
   @Test func finishedSamplesLeaveTheBatch() throws {
