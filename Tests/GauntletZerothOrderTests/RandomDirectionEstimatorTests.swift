@@ -65,6 +65,23 @@ import Gauntlet
     #expect(try c.gradient.toArray() == b.gradient.toArray(), "same key, same estimate")
   }
 
+  /// Same key, same directions on every backend (Philox is bit-exact), so the estimates agree up
+  /// to GEMM rounding: relative difference ≤ 1e-4.
+  @Test func estimatesAgreeAcrossBackends() throws {
+    let backends = TestBackends.all
+    guard backends.count > 1 else { return }
+    let f = Quadratic.standard(Self.d)
+    for e in try Self.estimators(q: 7) {
+      let est = try backends.map { be in
+        try e.estimate(f, at: Tensor(HostMath.repeatRow(Self.x, 5), shape: [5, Self.d], on: be), values: nil,
+                       key: PhiloxKey(seed: 3)).gradient.toArray()
+      }
+      for other in est.dropFirst() {
+        #expect(HostMath.norm(HostMath.sub(other, est[0])) <= 1e-4 * HostMath.norm(est[0]), "\(e.name)")
+      }
+    }
+  }
+
   @Test func sphereDirectionsHaveUnitNorm() throws {
     let be = TestBackends.cpu
     let e = try RandomDirectionEstimator.sphere(sigma: 0.1, q: 3)
