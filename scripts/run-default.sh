@@ -24,4 +24,9 @@ echo "== defenses: cost to honest users"
 for d in "round:2" "topk:3" "noise:gaussian,sigma=0.05" "reverse-sigmoid:beta=1,gamma=0.1" "mad:epsilon=0.5" "deceptive"; do
   $G defend --model "$OUT/victim.gmodel" --defense "$d" --backend "$BACKEND"
 done
+echo "== black-box evasion through the oracle (undefended, then behind defenses)"
+$G attack --model "$OUT/victim.gmodel" --attack square:eps=0.2,queries=1000 --samples 100 --backend "$BACKEND" --out "$OUT/square.json"
+$G attack --model "$OUT/victim.gmodel" --attack simba:basis=dct,eps=0.2 --samples 100 --backend "$BACKEND"
+$G attack --model "$OUT/victim.gmodel" --attack nes:eps=0.2,queries=2000 --samples 100 --backend "$BACKEND" --defense "round:1"
+$G attack --model "$OUT/victim-pgd.gmodel" --attack square:eps=0.2,queries=1000 --samples 100 --backend "$BACKEND"
 echo "done: outputs in $OUT/"
