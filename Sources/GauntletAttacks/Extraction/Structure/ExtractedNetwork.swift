@@ -100,6 +100,6 @@ struct BoxSampler {
     return out
   }
 
-  /// One random vertex of the box.
-  mutating func vertex() -> [Float] { (0..<d).map { _ in rng.next() & 1 == 0 ? lo : hi } }
+  /// One random vertex of the box, each coordinate at the upper bound with probability `density`.
+  mutating func vertex(density: Float = 0.5) -> [Float] { (0..<d).map { _ in rng.unit() < density ? hi : lo } }
 }

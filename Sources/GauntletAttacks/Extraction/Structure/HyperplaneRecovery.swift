@@ -65,7 +65,8 @@ struct HyperplaneRecovery {
 
   /// How far the point is from other kinks on its line, in input units.
   private func safety(_ p: CriticalPoint) -> Double {
-    Swift.min(p.leftGap, p.rightGap) * Vec.norm(lines[p.line].u)
+    guard lines.indices.contains(p.line) else { return 0 }
+    return Swift.min(p.leftGap, p.rightGap) * Vec.norm(lines[p.line].u)
   }
 
   private func groupByJump(_ points: [CriticalPoint]) -> [[CriticalPoint]] {
@@ -193,19 +194,20 @@ struct HyperplaneRecovery {
     return current
   }
 
-  /// Merges hyperplanes that coincide (same normal up to sign, same offset).
+  /// Merges hyperplanes that coincide: same normal up to sign and same offset, or every point of
+  /// the smaller one lies on the larger one with a parallel jump.
   func merge(_ planes: [RecoveredHyperplane]) -> [RecoveredHyperplane] {
     var out: [RecoveredHyperplane] = []
     for p in planes.sorted(by: { $0.members.count > $1.members.count }) {
       if let i = out.firstIndex(where: { q in
         let c = Vec.dot(q.normal, p.normal)
-        return Swift.abs(c) >= 0.999 && Swift.abs(q.bias - (c > 0 ? 1 : -1) * p.bias) <= planeTolerance
+        if Swift.abs(c) >= 0.999 && Swift.abs(q.bias - (c > 0 ? 1 : -1) * p.bias) <= planeTolerance { return true }
+        return Vec.cosine(q.members[0].jump, p.members[0].jump) >= clusterCosine
+          && p.members.allSatisfy { Swift.abs(Vec.dot(q.normal, $0.x) + q.bias) <= planeTolerance / 10 }
       }) {
         let q = out[i]
-        let c = Vec.dot(q.normal, p.normal) > 0 ? 1.0 : -1.0
-        let prior = (0..<q.normal.count).map { q.normal[$0] + c * p.normal[$0] }
         out[i] = refine(RecoveredHyperplane(normal: q.normal, bias: q.bias, members: q.members + p.members),
-                        prior: Vec.normalized(prior))
+                        prior: q.normal)
       } else {
         out.append(p)
       }

@@ -48,6 +48,10 @@ public enum StructureStealing {
     /// A critical point within this distance (fraction of the box width) of a unit's hyperplane
     /// belongs to it.
     public var planeTolerance: Double
+    /// Each hyperplane is followed (short lines across it) until it holds this many critical
+    /// points (1, the default: no following; the Jacobian normal and the line points already
+    /// pin the rows to |cos| ≥ 0.9999999 on the digits victims).
+    public var minMembers: Int
     /// Fresh uniform points for the output-layer solve (nil: hidden + inputs + 1 + 64), on top of
     /// re-used search samples.
     public var fitPoints: Int?
@@ -59,11 +63,11 @@ public enum StructureStealing {
 
     public init(lines: Int = 48, initialCells: Int = 16, minWidth: Double = 1.0 / 1024, tolerance: Double? = nil,
                 noiseFactor: Double = 16, step: Double = 1e-2, clusterCosine: Double = 0.999,
-                planeTolerance: Double = 0.02, fitPoints: Int? = nil, validationPoints: Int = 256,
+                planeTolerance: Double = 0.02, minMembers: Int = 1, fitPoints: Int? = nil, validationPoints: Int = 256,
                 maxQueries: Int? = nil, seed: UInt64 = 0) {
       self.lines = lines; self.initialCells = initialCells; self.minWidth = minWidth; self.tolerance = tolerance
       self.noiseFactor = noiseFactor; self.step = step; self.clusterCosine = clusterCosine
-      self.planeTolerance = planeTolerance; self.fitPoints = fitPoints; self.validationPoints = validationPoints
+      self.planeTolerance = planeTolerance; self.minMembers = minMembers; self.fitPoints = fitPoints; self.validationPoints = validationPoints
       self.maxQueries = maxQueries; self.seed = seed
     }
 
@@ -79,6 +83,7 @@ public enum StructureStealing {
         throw bad("clusterCosine", "must lie in (0, 1), got \(clusterCosine)")
       }
       guard planeTolerance.isFinite, planeTolerance > 0 else { throw bad("planeTolerance", "must be finite and > 0, got \(planeTolerance)") }
+      guard minMembers >= 1 else { throw bad("minMembers", "must be ≥ 1, got \(minMembers)") }
       if let f = fitPoints, f < 0 { throw bad("fitPoints", "must be ≥ 0, got \(f)") }
       guard validationPoints >= 0 else { throw bad("validationPoints", "must be ≥ 0, got \(validationPoints)") }
       if let c = maxQueries, c < 1 { throw bad("maxQueries", "must be ≥ 1, got \(c)") }
@@ -121,12 +126,13 @@ public enum StructureStealing {
     var mark = 0
     func stage(_ name: String) { stages[name] = reader.used - mark; mark = reader.used }
 
-    // Lines between random vertices of the box.
+    // Lines between random vertices of the box, each vertex with its own density of upper
+    // corners (so the lines reach the box's faces and corners, not only its centre).
     var sampler = BoxSampler(seed: options.seed, stream: 2, bounds: box, d: d)
     var lines: [ProbeLine] = []
     for _ in 0..<options.lines {
-      let p = sampler.vertex().map(Double.init)
-      var q = sampler.vertex().map(Double.init)
+      let p = sampler.vertex(density: sampler.rng.unit()).map(Double.init)
+      var q = sampler.vertex(density: sampler.rng.unit()).map(Double.init)
       if q == p { q = p.map { $0 == Double(box.lowerBound) ? Double(box.upperBound) : Double(box.lowerBound) } }
       lines.append(ProbeLine(p: p, u: (0..<d).map { q[$0] - p[$0] }))
     }
@@ -146,8 +152,14 @@ public enum StructureStealing {
     let recovery = HyperplaneRecovery(lines: lines, tolerance: tolerance, step: options.step * width,
                                       clusterCosine: options.clusterCosine, planeTolerance: options.planeTolerance * width,
                                       bounds: box)
-    let planes = try recovery.run(points, reader: reader)
+    var planes = try recovery.run(points, reader: reader)
     stage("hyperplanes")
+    if options.minMembers > 1 {
+      planes = try HyperplaneFollowing(recovery: recovery, minMembers: options.minMembers, tolerance: tolerance,
+                                       clusterCosine: options.clusterCosine, bounds: box, seed: options.seed)
+        .run(planes, reader: reader)
+      stage("hyperplane following")
+    }
 
     // Output layer: fresh points + re-used search samples.
     let h = planes.count
