@@ -200,12 +200,19 @@ struct HyperplaneRecovery {
     var out: [RecoveredHyperplane] = []
     for p in planes.sorted(by: { $0.members.count > $1.members.count }) {
       if let i = out.firstIndex(where: { q in
+        func onQ(_ m: CriticalPoint) -> Bool { Swift.abs(Vec.dot(q.normal, m.x) + q.bias) <= planeTolerance / 10 }
         let c = Vec.dot(q.normal, p.normal)
         if Swift.abs(c) >= 0.999 && Swift.abs(q.bias - (c > 0 ? 1 : -1) * p.bias) <= planeTolerance { return true }
-        return Vec.cosine(q.members[0].jump, p.members[0].jump) >= clusterCosine
+        // A poorly located kink (two kinks in one cell) gets a poor Jacobian row and a noisy jump:
+        // its point still lies on the unit's well-fitted hyperplane.
+        if p.members.count == 1 && q.members.count >= 2 { return onQ(p.members[0]) }
+        return Vec.cosine(q.members[0].jump, p.members[0].jump) >= 0.9
           && p.members.allSatisfy { Swift.abs(Vec.dot(q.normal, $0.x) + q.bias) <= planeTolerance / 10 }
       }) {
         let q = out[i]
+        if p.members.count == 1 && Vec.cosine(q.members[0].jump, p.members[0].jump) < clusterCosine {
+          continue   // a poorly located kink on a known hyperplane: explained, and too noisy to add
+        }
         out[i] = refine(RecoveredHyperplane(normal: q.normal, bias: q.bias, members: q.members + p.members),
                         prior: q.normal)
       } else {
