@@ -8,7 +8,7 @@ import Gauntlet
 enum StructureBench {
   static func run(_ ctx: BenchContext) throws -> BenchReport {
     var report = BenchReport(name: "structure", columns: [
-      "victim", "attack", "backend", "recovered", "matched", "min |cos|", "max Δlogit (rel)", "queries", "seconds"])
+      "victim", "attack", "backend", "lines", "recovered", "matched", "min |cos|", "max Δlogit (rel)", "queries", "seconds"])
     let widths = ctx.quick ? [8, 16] : [8, 16, 32, 64]
     let (train, _) = try Datasets.digitsTrainTest()
     func trained(_ spec: String) throws -> [[Float]] {
@@ -28,11 +28,14 @@ enum StructureBench {
       for (spec, values) in victims {
         let victim = try load(spec, values, on: be)
         let oracle = try Oracle(model: victim, configuration: OracleConfiguration(mode: .logits, inputBounds: 0...1))
-        let r = try StructureStealing.run(session: oracle.session(client: "thief"), reference: victim)
-        report.add([spec, "structure", be.name, "\(r.architecture) (\(r.trueWidthInBox!) in box)",
+        let lines = r0Lines(spec)
+        let r = try StructureStealing.run(session: oracle.session(client: "thief"), options: .init(lines: lines),
+                                          reference: victim)
+        let linear = r.linearUnits > 0 ? " +\(r.linearUnits) linear" : ""
+        report.add([spec, "structure", be.name, "\(lines)", "\(r.recoveredWidth)\(linear) (\(r.trueWidthInBox!) in box)",
                     "\(r.matchedUnits!)/\(r.trueWidth!)", fmt(r.minWeightCosine ?? 0, 9),
                     String(format: "%.2e", r.relativeLogitDifference ?? .nan), "\(r.queries)", fmt(r.seconds, 2)],
-                   record: ["victim": spec, "attack": "structure", "backend": be.name, "recovered": r.recoveredWidth,
+                   record: ["victim": spec, "attack": "structure", "backend": be.name, "lines": lines, "recovered": r.recoveredWidth,
                             "linearUnits": r.linearUnits, "trueWidth": r.trueWidth!, "trueWidthInBox": r.trueWidthInBox!,
                             "matched": r.matchedUnits!, "signsCorrect": r.signsCorrect!,
                             "minCosine": r.minWeightCosine ?? 0, "maxAngleDegrees": r.maxAngleDegrees ?? 0,
@@ -44,7 +47,7 @@ enum StructureBench {
       for mode in [OutputMode.probabilities, .logits] {
         let oracle = try Oracle(model: victim, configuration: OracleConfiguration(mode: mode, inputBounds: 0...1))
         let r = try EquationSolving.run(session: oracle.session(client: "thief"), reference: victim)
-        report.add(["mlp:64-10", "equation-solving (\(mode))", be.name, r.network.architecture, "-", "-",
+        report.add(["mlp:64-10", "equation-solving (\(mode))", be.name, "-", r.network.architecture, "-", "-",
                     String(format: "%.2e (param err %.2e)", r.relativeLogitDifference ?? .nan, r.parameterError ?? .nan),
                     "\(r.queries)", fmt(r.seconds, 3)],
                    record: ["victim": "mlp:64-10", "attack": "equation-solving", "mode": mode.description, "backend": be.name,
@@ -55,4 +58,7 @@ enum StructureBench {
     }
     return report
   }
+
+  /// 48 lines (the default) up to width 32, 128 for width 64 (each unit needs a line to cross it).
+  static func r0Lines(_ spec: String) -> Int { spec.contains("-64-") ? 128 : 48 }
 }

@@ -47,6 +47,18 @@ import Gauntlet
     #expect(try stolen.predictions(x) == victim.predictions(x))
   }
 
+  @Test func hyperplaneFollowingAddsPointsAndKeepsTheRows() throws {
+    let be = Fixtures.cpu
+    let victim = try StructureVictims.relu(width: 8, on: be)
+    let session = try StructureVictims.oracle(victim).session(client: "f")
+    let r = try StructureStealing.run(session: session, options: .init(lines: 16, minMembers: 12, validationPoints: 64),
+                                      reference: victim)
+    #expect((r.queriesByStage["hyperplane following"] ?? 0) > 0)
+    #expect(r.recoveredWidth == 8 && r.matchedUnits == 8, "\(r.architecture)")
+    #expect(r.minWeightCosine! >= 0.9999 && r.relativeLogitDifference! <= 1e-3,
+            "\(r.minWeightCosine!) \(r.relativeLogitDifference!)")
+  }
+
   @Test func budgetIsRespected() throws {
     let be = Fixtures.cpu
     let victim = try StructureVictims.relu(width: 8, on: be)

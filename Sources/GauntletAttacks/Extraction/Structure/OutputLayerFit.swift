@@ -8,12 +8,14 @@ import Foundation
 /// Each hyperplane's sign is unknown (`a·relu(z) = a·relu(−z) + a·z`). The first solve uses the
 /// features `[relu(ŵ_i·x + b̂_i), x, 1]`: a unit whose true orientation is flipped shows up as
 /// `−a_i ŵ_iᵀ` in the linear coefficients `L`; solving `L = −Σ δ_i a_i ŵ_iᵀ` and rounding
-/// `δ_i ∈ {0, 1}` gives the orientations. What is left of `L` is the linear part of units that
-/// are on everywhere in the box: it is kept as `d` extra units `relu(x_j − lo)` (exact on the box).
-/// A final solve on `[relu(w_i·x + b_i), (x − lo), 1]` gives the output layer.
+/// `δ_i ∈ {0, 1}` gives the orientations. A final solve on `[relu(w_i·x + b_i), 1]` gives the
+/// output layer. If that does not fit within the noise (units on everywhere in the box are linear
+/// there), `d` extra units `relu(x_j − lo)` (exact on the box) are added when they halve the residual.
 struct OutputLayerFit {
   let lo: Float
-  let linearTolerance: Double
+  /// Noise tolerance on centered logits: linear units are added only when the fit without them
+  /// is off by more than `32 ×` this and they halve the residual.
+  let noise: Double
 
   struct Result {
     var network: ExtractedNetwork
@@ -63,20 +65,18 @@ struct OutputLayerFit {
       for j in 0..<d { w[i * d + j] = s * p.normal[j] }
       b[i] = s * p.bias
     }
-    // What the orientations leave of L: the always-on units' linear part.
-    var leftover = 0.0, scale = 0.0
-    for j in 0..<d {
-      for k in 0..<K {
-        var v = -target[j * K + k]
-        for i in 0..<h where flips[i] { v += planes[i].normal[j] * first.solution[i * K + k] }
-        leftover = Swift.max(leftover, Swift.abs(v))
-        scale = Swift.max(scale, Swift.abs(first.solution[(h + j) * K + k]))
-      }
+    // Pass 2 without, then (only if the fit is off by more than the noise) with linear units.
+    var best = solve(w: w, b: b, extra: 0, xs: xs, ys: ys, d: d, K: K, h: h)
+    if best.residual > 32 * noise {
+      let withLinear = solve(w: w, b: b, extra: d, xs: xs, ys: ys, d: d, K: K, h: h)
+      if withLinear.residual < 0.5 * best.residual { best = withLinear }
     }
-    for i in 0..<h { for k in 0..<K { scale = Swift.max(scale, Swift.abs(first.solution[i * K + k])) } }
-    let keepLinear = leftover > linearTolerance * Swift.max(scale, 1)
-    // Pass 2: [relu(w·x + b), (x − lo)?, 1]
-    let extra = keepLinear ? d : 0
+    return Result(network: best.network, linearUnits: best.extra, fitResidual: best.residual, signAmbiguity: ambiguity)
+  }
+
+  private func solve(w: [Double], b: [Double], extra: Int, xs: [Float], ys: [Double], d: Int, K: Int, h: Int)
+    -> (network: ExtractedNetwork, residual: Double, extra: Int) {
+    let n = xs.count / d
     let c2 = h + extra + 1
     var a2 = [Double](repeating: 0, count: n * c2)
     for r in 0..<n {
@@ -103,6 +103,6 @@ struct OutputLayerFit {
     let pred = net.logits(xs)
     var resid = 0.0
     for i in 0..<pred.count { resid = Swift.max(resid, Swift.abs(pred[i] - ys[i])) }
-    return Result(network: net, linearUnits: extra, fitResidual: resid, signAmbiguity: ambiguity)
+    return (net, resid, extra)
   }
 }

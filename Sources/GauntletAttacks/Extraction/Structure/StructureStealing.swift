@@ -176,7 +176,7 @@ public enum StructureStealing {
         fitScores += search.sampleScores[(r * K)..<((r + 1) * K)]
       }
     }
-    let fit = OutputLayerFit(lo: box.lowerBound, linearTolerance: 1e-3)
+    let fit = OutputLayerFit(lo: box.lowerBound, noise: tolerance)
       .fit(planes: planes, rows: fitRows, scores: fitScores, d: d, K: K)
 
     var maxDiff: Double? = nil, relDiff: Double? = nil
