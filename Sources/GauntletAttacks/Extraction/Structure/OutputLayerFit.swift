@@ -25,6 +25,8 @@ struct OutputLayerFit {
     var fitResidual: Double
     /// How far the orientation estimates were from {0, 1} (max over units).
     var signAmbiguity: Double
+    /// Single-point hyperplanes dropped because the fit did as well without them.
+    var dropped: Int
   }
 
   func fit(planes: [RecoveredHyperplane], rows xs: [Float], scores ys: [Double], d: Int, K: Int) -> Result {
@@ -65,14 +67,28 @@ struct OutputLayerFit {
       for j in 0..<d { w[i * d + j] = s * p.normal[j] }
       b[i] = s * p.bias
     }
+    // A hyperplane seen at a single critical point may be an artefact (two kinks resolved as
+    // one): it is dropped when the fit does as well without it.
+    var keep = Array(0..<h)
+    var current = solve(w: w, b: b, extra: 0, xs: xs, ys: ys, d: d, K: K, h: h).residual
+    for i in (0..<h).reversed() where planes[i].members.count == 1 {
+      let trial = keep.filter { $0 != i }
+      let r = solve(w: rows(w, trial, d), b: trial.map { b[$0] }, extra: 0, xs: xs, ys: ys, d: d, K: K, h: trial.count).residual
+      if r <= Swift.max(2 * current, 32 * noise) { keep = trial; current = Swift.min(current, r) }
+    }
+    let hk = keep.count
+    w = rows(w, keep, d); b = keep.map { b[$0] }
     // Pass 2 without, then (only if the fit is off by more than the noise) with linear units.
-    var best = solve(w: w, b: b, extra: 0, xs: xs, ys: ys, d: d, K: K, h: h)
+    var best = solve(w: w, b: b, extra: 0, xs: xs, ys: ys, d: d, K: K, h: hk)
     if best.residual > 32 * noise {
-      let withLinear = solve(w: w, b: b, extra: d, xs: xs, ys: ys, d: d, K: K, h: h)
+      let withLinear = solve(w: w, b: b, extra: d, xs: xs, ys: ys, d: d, K: K, h: hk)
       if withLinear.residual < 0.5 * best.residual { best = withLinear }
     }
-    return Result(network: best.network, linearUnits: best.extra, fitResidual: best.residual, signAmbiguity: ambiguity)
+    return Result(network: best.network, linearUnits: best.extra, fitResidual: best.residual, signAmbiguity: ambiguity,
+                  dropped: h - hk)
   }
+
+  private func rows(_ w: [Double], _ keep: [Int], _ d: Int) -> [Double] { keep.flatMap { w[($0 * d)..<(($0 + 1) * d)] } }
 
   private func solve(w: [Double], b: [Double], extra: Int, xs: [Float], ys: [Double], d: Int, K: Int, h: Int)
     -> (network: ExtractedNetwork, residual: Double, extra: Int) {

@@ -188,7 +188,7 @@ public enum StructureStealing {
       stage("validation")
     }
     var report = StructureStealingReport(
-      inputCount: d, classCount: K, recoveredWidth: h, linearUnits: fit.linearUnits,
+      inputCount: d, classCount: K, recoveredWidth: h - fit.dropped, linearUnits: fit.linearUnits,
       architecture: fit.network.architecture, lines: options.lines, criticalPoints: points.count,
       noiseTolerance: tolerance, fitResidual: fit.fitResidual, signAmbiguity: fit.signAmbiguity,
       maxLogitDifference: maxDiff, relativeLogitDifference: relDiff, queries: reader.used,
