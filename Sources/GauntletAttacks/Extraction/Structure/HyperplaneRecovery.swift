@@ -45,17 +45,32 @@ struct HyperplaneRecovery {
     var round = 0
     while !unassigned.isEmpty && round < maxRounds {
       let groups = groupByJump(unassigned)
-      let reps = groups.map { g in g.max { safety($0) < safety($1) }! }
-      let normals = try jacobianNormals(reps, reader: reader)
+      // The safest point of each group, and the next safest for groups of 3 or more: the row that
+      // puts more of the group on its hyperplane wins (a Jacobian can be spoilt by a crossing the
+      // column test cannot see).
+      let candidates = groups.map { g in Array(g.sorted { safety($0) > safety($1) }.prefix(g.count >= 3 ? 2 : 1)) }
+      let normals = try jacobianNormals(candidates.flatMap { $0 }, reader: reader)
       var rest: [CriticalPoint] = []
+      var next = 0
       for (gi, g) in groups.enumerated() {
-        guard let n = normals[gi] else { continue }   // unusable representative: drop the group's rep
-        let b = -Vec.dot(n, reps[gi].x)
-        var members: [CriticalPoint] = []
-        for p in g {
-          if Swift.abs(Vec.dot(n, p.x) + b) <= planeTolerance { members.append(p) } else { rest.append(p) }
+        var best: (plane: RecoveredHyperplane, others: [CriticalPoint], violation: Double)? = nil
+        for c in candidates[gi] {
+          defer { next += 1 }
+          guard let n = normals[next] else { continue }
+          let b = -Vec.dot(n, c.x)
+          var members: [CriticalPoint] = [], others: [CriticalPoint] = []
+          var violation = 0.0
+          for p in g {
+            let r = Swift.abs(Vec.dot(n, p.x) + b)
+            if r <= planeTolerance { members.append(p); violation += r } else { others.append(p) }
+          }
+          if let cur = best, cur.plane.members.count > members.count
+              || (cur.plane.members.count == members.count && cur.violation <= violation) { continue }
+          best = (RecoveredHyperplane(normal: n, bias: b, members: members), others, violation)
         }
-        planes.append(refine(RecoveredHyperplane(normal: n, bias: b, members: members), prior: n))
+        guard let best else { continue }   // no usable Jacobian: the group is dropped
+        planes.append(refine(best.plane, prior: best.plane.normal))
+        rest += best.others
       }
       unassigned = rest
       round += 1
