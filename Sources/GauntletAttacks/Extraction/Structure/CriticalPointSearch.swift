@@ -86,7 +86,7 @@ struct CriticalPointSearch {
       for c in 0..<initialCells { intervals.append((l, Double(c) / Double(initialCells), Double(c + 1) / Double(initialCells))) }
     }
     var cells: [Cell] = []
-    // Parents whose two halves are pending: (cell, still-no-kink-found-in-children)
+    // Intervals split last round, in the order their two halves were queued.
     var pendingParents: [Cell] = []
     while !intervals.isEmpty {
       let mids = intervals.map { ($0.0, ($0.1 + $0.2) / 2) }
@@ -119,7 +119,6 @@ struct CriticalPointSearch {
       }
       // Children are queued in parent order, two per parent.
       intervals = next
-      _ = K
     }
 
     // Slope intersection per cell.

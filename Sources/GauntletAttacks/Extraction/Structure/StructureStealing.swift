@@ -50,7 +50,7 @@ public enum StructureStealing {
     public var planeTolerance: Double
     /// Each hyperplane is followed (short lines across it) until it holds this many critical
     /// points (1, the default: no following; the Jacobian normal and the line points already
-    /// pin the rows to |cos| ≥ 0.9999999 on the digits victims).
+    /// pin the rows to |cos| ≥ 0.999998 on the digits victims).
     public var minMembers: Int
     /// Fresh uniform points for the output-layer solve (nil: hidden + inputs + 1 + 64), on top of
     /// re-used search samples.
