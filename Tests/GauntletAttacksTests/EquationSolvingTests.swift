@@ -32,6 +32,7 @@ import Gauntlet
     #expect(r.parameterError! <= 1e-4, "\(r.parameterError!)")
     #expect(r.queries == 65 + 16)
     #expect(r.network.architecture == "mlp:64-2")
+    #expect(try JSONDecoder().decode(EquationSolvingReport.self, from: JSONEncoder().encode(r)) == r)
   }
 
   @Test func budgetIsRespected() throws {

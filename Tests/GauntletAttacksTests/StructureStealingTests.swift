@@ -54,6 +54,8 @@ import Gauntlet
     let r = try StructureStealing.run(session: session, options: .init(lines: 16, minMembers: 12, validationPoints: 64),
                                       reference: victim)
     #expect((r.queriesByStage["hyperplane following"] ?? 0) > 0)
+    let decoded = try JSONDecoder().decode(StructureStealingReport.self, from: JSONEncoder().encode(r))
+    #expect(decoded == r, "the report round-trips through JSON")
     #expect(r.recoveredWidth == 8 && r.matchedUnits == 8, "\(r.architecture)")
     #expect(r.minWeightCosine! >= 0.9999 && r.relativeLogitDifference! <= 1e-3,
             "\(r.minWeightCosine!) \(r.relativeLogitDifference!)")
