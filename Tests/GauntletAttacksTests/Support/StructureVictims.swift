@@ -17,7 +17,8 @@ enum StructureVictims {
     try model("mlp:64-10", on: backend, seed: seed, epochs: epochs)
   }
 
-  /// `mlp:64-2` trained on "digit is 0" vs the rest: logistic regression.
+  /// Any `mlp:` spec, trained on the digits (a 2-class spec, e.g. `mlp:64-2` = logistic regression,
+  /// learns "digit is 0" vs the rest).
   static func model(_ spec: String, on backend: Backend, seed: UInt64, epochs: Int) throws -> Sequential {
     let key = "\(spec)#\(seed)#\(epochs)"
     let values: [[Float]] = try lock.withLock {
