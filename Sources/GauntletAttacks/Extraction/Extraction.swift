@@ -53,6 +53,7 @@ public enum Extraction {
     case .dfme: try DataFreeExtraction.run(c)
     }
     if c.rounds == 0 { try c.train() }   // e.g. the deployment refused everything: still report the (untrained) substitute
+    ledger.finish()
     let usage = session.usage
     var result = ExtractionResult(
       attack: spec.text, method: spec.method.rawValue, budget: o.budget, queries: ledger.used, stoppedEarly: ledger.stopReason,

@@ -36,7 +36,7 @@ public enum ExtractionMethod: String, Sendable, Hashable, Codable, CaseIterable 
 /// - `budget` — oracle rows the thief may spend (default 1000); the attack spends at most this.
 /// - `arch` — substitute architecture as a `ModelSpec` string with `-` between widths
 ///   (default `mlp:<features>-128-<classes>`).
-/// - `epochs` (default 30), `lr` (Adam learning rate, 3e-3), `batch` (32) — substitute training.
+/// - `epochs` (default 30; small transcripts get ≥ 600 optimizer steps unless `epochs` is given), `lr` (Adam learning rate, 3e-3), `batch` (32) — substitute training.
 /// - `temperature` (or `t`, default 1) — soft targets `softmax(log q / T)`, trained with
 ///   `Loss.softCrossEntropy(temperature: T)`.
 /// - `answers` — `auto` (use scores when revealed, default), `labels` (one-hot even when scores
@@ -153,6 +153,7 @@ public struct ExtractionAttackSpec: Sendable, Hashable, Codable, CustomStringCon
     o.budget = budget
     o.architecture = parameters["arch"]
     o.epochs = try int("epochs", 30, min: 1)
+    o.minimumSteps = parameters["epochs"] == nil ? 600 : 0
     o.learningRate = try float("lr", 3e-3)
     o.batchSize = try int("batch", 32, min: 1)
     o.temperature = try float("temperature", 1)
@@ -191,6 +192,9 @@ public struct ExtractionOptions: Sendable, Hashable, Codable {
   public var budget = 1000
   public var architecture: String?
   public var epochs = 30
+  /// Small transcripts get at least this many optimizer steps (epochs raised, at most 200);
+  /// 0 when `epochs` was given explicitly.
+  public var minimumSteps = 600
   public var learningRate: Float = 3e-3
   public var batchSize = 32
   public var temperature: Float = 1

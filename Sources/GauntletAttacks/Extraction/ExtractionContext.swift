@@ -48,7 +48,7 @@ final class ExtractionContext {
     let t0 = ContinuousClock.now
     rounds += 1
     try SubstituteTraining.fit(substitute, inputs: ledger.inputs, targets: ledger.targets, options: options,
-                               epochs: epochs, minimumSteps: minimumSteps, round: UInt64(rounds))
+                               epochs: epochs, minimumSteps: min(minimumSteps, options.minimumSteps), round: UInt64(rounds))
     trainSeconds += seconds(since: t0)
   }
 

@@ -83,6 +83,16 @@ final class ThiefLedger {
     return (dist, labs)
   }
 
+  /// Records why rows were left unspent, once the attack is over.
+  func finish() {
+    guard stopReason == nil, used < budget else { return }
+    if let r = session.remaining, r == 0 {
+      stopReason = "the deployment's budget ran out after \(used) queries"
+    } else {
+      stopReason = "the attack ended with \(budget - used) rows unspent (thief pool exhausted or an iteration needed more rows than were left)"
+    }
+  }
+
   /// Drops nothing; returns the transcript's rows `from..<used` as (inputs, targets).
   func transcript(from: Int = 0) -> (inputs: [Float], targets: [Float], labels: [Int32]) {
     (Array(inputs[(from * featureCount)...]), Array(targets[(from * classCount)...]), Array(labels[from...]))
