@@ -42,6 +42,15 @@ public struct ThiefData: Sendable {
     return out
   }
 
+  /// The same pool with `groups` set to `clusters` k-means clusters (Lloyd, seeded): bandit arms
+  /// for Knockoff's adaptive strategy when the thief has no labels of its own.
+  public func clustered(_ clusters: Int, seed: UInt64 = 0) throws -> ThiefData {
+    guard clusters >= 1 else { throw GauntletError.invalidArgument(name: "clusters", detail: "must be ≥ 1, got \(clusters)") }
+    var t = self
+    t.groups = KMeans.assign(self, clusters: clusters, seed: seed).map { Int32($0) }
+    return t
+  }
+
   /// `count` rows uniform in `box`, seeded (Philox).
   public static func uniform(count: Int, featureCount: Int, box: ClosedRange<Float>, seed: UInt64) throws -> ThiefData {
     guard count > 0 else { throw GauntletError.invalidArgument(name: "count", detail: "must be > 0, got \(count)") }
