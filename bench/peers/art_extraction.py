@@ -17,6 +17,9 @@ the training split; postprocessors GaussianNoise(scale=0.2), ReverseSigmoid(beta
 Rounded(decimals=1), ClassLabels(), HighConfidence(cutoff=0.8) ↔ Gauntlet's noise:sigma=0.2,
 reverse-sigmoid:beta=1,gamma=0.1, round:1, label-only, threshold:0.8.
 
+Gauntlet's columns are medians over five attack seeds (the thief pool fixed; the export also
+records the accuracy range); ART's are one run (seed 1), since one ART cell takes 10–80 s here.
+
 Notes on ART's behaviour that the numbers reflect: PyTorchClassifier.fit with CrossEntropyLoss
 reduces soft targets to their argmax, so ART's use_probability=True still trains on labels; ART's
 adaptive KnockoffNets queries and fits one sample at a time (nb_stolen single-row fits) before its
