@@ -10,11 +10,14 @@ struct StealCommand: ParsableCommand {
     commandName: "steal",
     abstract: "Steal a model through black-box queries (Knockoff, Copycat, JBDA, ActiveThief, synthesis, DFME), against defenses.",
     discussion: """
-      Attacks: \(ExtractionMethod.allCases.map(\.rawValue).joined(separator: ", ")) (see docs/model-extraction.md).
+      Attacks: \(ExtractionMethod.allCases.map(\.rawValue).joined(separator: ", ")) (see docs/model-extraction.md);
+      exact: structure (hidden width and weights of one-hidden-layer ReLU nets), equation (softmax regression)
+      (see docs/structure-stealing.md).
       Examples:
         gauntlet steal --model victim.gmodel --attack knockoff:budget=1000 --defense "reverse-sigmoid:beta=1,gamma=0.1" --out steal.json
         gauntlet steal --model victim.gmodel --attack copycat:budget=500 --out thief.gmodel
         gauntlet steal --model victim.gmodel --sweep --budgets 100,250,1000 --out sweep.json
+        gauntlet steal --model victim.gmodel --attack structure --output logits --out structure.json
       """)
 
   @Option(help: "Victim model file.") var model: String
@@ -61,6 +64,10 @@ struct StealCommand: ParsableCommand {
     let (train, test) = try data.trainTest()
     let box = (train.features.min() ?? 0)...max((train.features.max() ?? 1), (train.features.min() ?? 0) + 1e-3)
     let mode = try OutputMode(parsing: output)
+    if let first = attacks.first, let exact = try ExactExtractionSpec.parse(first) {
+      guard attacks.count == 1 else { throw ValidationError("give an exact attack (\(ExactExtractionSpec.names.joined(separator: ", "))) alone") }
+      return try runExact(exact, text: first, victim: victim, box: box, mode: mode, backend: backend)
+    }
     var specs = try (attacks.isEmpty ? (sweep ? Self.sweepAttacks : ["knockoff:budget=1000"]) : attacks).map { try ExtractionAttackSpec(parsing: $0) }
     if let budgets {
       let list = try budgets.split(separator: ",").map { s -> Int in
