@@ -16,7 +16,7 @@ import Gauntlet
       ("deepfool", .whiteBox, "deepfool-l2(steps=50,overshoot=0.02)"),
       ("hsj:norm=l2,queries=1000", .decisionBased, "hsj-l2(q=1000)"),
       ("hsj:norm=linf,queries=500,eps=0.1", .decisionBased, "hsj-linf(q=500,ε=0.1)"),
-      ("boundary:queries=1000", .decisionBased, "boundary-l2(q=1000,trials=10)"),
+      ("boundary:queries=1000", .decisionBased, "boundary-l2(q=1000,trials=5)"),
       ("signopt:queries=1000,k=30", .decisionBased, "signopt-l2(q=1000,k=30)"),
       ("square:eps=0.1,queries=500", .scoreBased, "square-linf(ε=0.1,q=500,p=0.3)"),
       ("transfer:attack=pgd,eps=0.1,steps=10", .transfer, "transfer[pgd-linf(ε=0.1,steps=10,α=0.025)]"),

@@ -8,7 +8,7 @@ import GauntletCore
 ///   `search` (5), `eps` (optional L2 success radius); `deepfool` — `steps` (50), `overshoot` (0.02), `eps`
 /// - decision-based (label only): `hsj` — `norm` (l2|linf, default l2), `queries` (1000), `eps`,
 ///   `evals` (100), `maxevals` (10000), `gamma` (1), `init` (100), `seed`; `boundary` — `queries`, `eps`,
-///   `delta` (0.01), `step` (0.01), `adapt` (0.667), `trials` (10), `init`, `seed`; `signopt` —
+///   `delta` (0.01), `step` (0.01), `adapt` (0.667), `trials` (5), `init`, `seed`; `signopt` —
 ///   `queries`, `eps`, `k` (50), `alpha` (0.2), `beta` (0.001), `init`, `seed`
 /// - score-based: every `ScoreAttackSpec` name (`square`, `simba`, `zoo`, `nes`, `spsa`, `prgf`)
 /// - `transfer:attack=NAME,…` — the white-box attack NAME with the remaining keys, crafted on the
@@ -46,7 +46,7 @@ public enum EvasionAttackSpec {
     case "boundary":
       attack = .decision(try BoundaryAttack(maxQueries: kv.int("queries", 1_000), epsilon: optional(&kv, "eps"),
                                             delta: kv.float("delta", 0.01), sourceStep: kv.float("step", 0.01),
-                                            stepAdapt: kv.float("adapt", 0.667), trials: kv.int("trials", 10),
+                                            stepAdapt: kv.float("adapt", 0.667), trials: kv.int("trials", 5),
                                             initTries: kv.int("init", 100), seed: kv.seed()))
     case "signopt", "sign-opt":
       attack = .decision(try SignOPT(maxQueries: kv.int("queries", 1_000), epsilon: optional(&kv, "eps"), k: kv.int("k", 50),

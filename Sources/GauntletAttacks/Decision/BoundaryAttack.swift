@@ -29,7 +29,7 @@ public struct BoundaryAttack: DecisionBasedAttack {
   public let seed: UInt64
 
   public init(maxQueries: Int = 1_000, epsilon: Float? = nil, delta: Float = 0.01, sourceStep: Float = 0.01,
-              stepAdapt: Float = 0.667, trials: Int = 10, initTries: Int = 100, seed: UInt64 = 0) throws {
+              stepAdapt: Float = 0.667, trials: Int = 5, initTries: Int = 100, seed: UInt64 = 0) throws {
     try AttackCheck.positive(maxQueries, "maxQueries")
     if let epsilon { try AttackCheck.positive(epsilon, "epsilon") }
     try AttackCheck.positive(delta, "delta")

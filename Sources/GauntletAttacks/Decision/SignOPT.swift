@@ -8,7 +8,8 @@ import GauntletOracle
 /// −1). `ĝ = (1/k)·Σ sign_i·u_i` over `k` Gaussian `u`; the step `θ ← (θ − αĝ)/‖·‖` is accepted
 /// when the ray at the old distance stays adversarial (one check), followed by a binary search to
 /// the new `g`; α doubles after an accepted step and is quartered after a rejected one, as in the
-/// authors' line search. Defaults follow ART (`alpha = 0.2`, `beta = 0.001`) except `k` (ART 200):
+/// authors' line search. Binary searches stop at a relative tolerance β/50 (finer than β, so the
+/// sign probes read the boundary, not the search's slack). Defaults follow ART (`alpha = 0.2`, `beta = 0.001`) except `k` (ART 200):
 /// 50 suits small inputs at a 1 000-query budget.
 ///
 /// Reference: Cheng, Singh, Chen, Chen, Liu & Hsieh, "Sign-OPT: a query-efficient hard-label
@@ -44,8 +45,10 @@ public struct SignOPT: DecisionBasedAttack {
   public func run(_ oracle: OracleSession, inputs: Tensor, labels: [Int32], goal: AttackGoal) throws -> AttackRun {
     let st = try DecisionState(session: oracle, inputs: inputs, labels: labels, goal: goal, maxQueries: maxQueries,
                                norm: .l2, epsilon: epsilon, attack: name)
-    let n = st.n, d = st.d, df = Float(d)
-    let tol = 1 / (df * df.squareRoot())
+    let n = st.n, d = st.d
+    // The boundary must be located much finer than the probe offset β, else the signs are noise
+    // (the authors' fine search uses tolerance β/500).
+    let tol = beta / 50
     var rngs = (0..<n).map { HostRandom(key: PhiloxKey(seed: seed).derived(UInt64($0))) }
     var al = [Float](repeating: alpha, count: n)
     /// The point at distance `lambda` along unit `theta` from the original, clipped to the box.
