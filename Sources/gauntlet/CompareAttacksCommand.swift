@@ -69,10 +69,33 @@ struct CompareAttacksCommand: ParsableCommand {
         try victim.exportTorch(path: dir + "/victim.safetensors")
         try NPYWriter.write(path: dir + "/points_x.npy", shape: [y.count, x.cols], values: x.toArray())
         try NPYWriter.write(path: dir + "/points_y.npy", shape: [y.count], values: y.map(Float.init))
-        try JSONOutput.write(rows, to: dir + "/gauntlet-evasion.json")
+        try JSONOutput.write(rows, to: dir + "/gauntlet-compare.json")
+        try PeerExport.run(victim: victim, x: x, y: y, eps: eps, queries: queries, to: dir + "/gauntlet-evasion.json")
       }
     }
     if let json { try JSONOutput.write(all, to: json) }
+  }
+}
+
+/// The runs `bench/peers/art_evasion.py` compares with ART: per attack its summary and, per sample,
+/// success, norms and queries (the script scores success within ε on both sides the same way).
+enum PeerExport {
+  struct Sample: Codable { var success: Bool; var l2: Float; var linf: Float; var queries: Int; var finalLabel: Int32 }
+  struct Entry: Codable { var spec: String; var summary: AttackSummary; var samples: [Sample] }
+
+  static func run(victim: Sequential, x: Tensor, y: [Int32], eps: Float, queries: Int, to path: String) throws {
+    var out = [String: Entry]()
+    for (key, spec) in AttackComparison.peerSpecs(epsilon: eps, queries: queries) {
+      let attack = try EvasionAttackSpec.parse(spec)
+      let mode: OutputMode = attack.family == .scoreBased ? .probabilities : .label
+      let oracle = try Oracle(model: victim, configuration: OracleConfiguration(mode: mode, inputBounds: 0...1))
+      let run = try attack.run(inputs: x, labels: y, model: victim, oracle: oracle.session(client: key))
+      out[key] = Entry(spec: spec, summary: run.summary, samples: run.samples.map {
+        Sample(success: $0.success, l2: $0.l2, linf: $0.linf, queries: $0.totalQueries, finalLabel: $0.finalLabel)
+      })
+      printError(String(format: "  peer export: %@ %.3f s", key, run.summary.seconds))
+    }
+    try JSONOutput.write(out, to: path)
   }
 }
 

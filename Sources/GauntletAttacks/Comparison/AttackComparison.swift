@@ -44,6 +44,22 @@ public enum AttackComparison {
     return s
   }
 
+  /// The configurations `bench/peers/art_evasion.py` matches with ART, keyed as the script keys them.
+  /// Minimal-perturbation attacks run without `eps` (to their full budget, as ART's do); the script
+  /// scores success within ε on both sides from the per-sample norms.
+  public static func peerSpecs(epsilon: Float, queries: Int) -> [(key: String, spec: String)] {
+    [
+      ("fgsm", "fgsm:eps=\(epsilon)"),
+      ("pgd", "pgd:eps=\(epsilon),steps=40,norm=linf"),
+      ("cw", "cw:steps=100,c=1,search=5,lr=0.05"),
+      ("deepfool", "deepfool:steps=50,overshoot=0.02"),
+      ("hsj-l2", "hsj:norm=l2,queries=\(queries)"),
+      ("hsj-linf", "hsj:norm=linf,queries=\(queries)"),
+      ("boundary", "boundary:queries=\(queries)"),
+      ("signopt", "signopt:queries=\(queries),k=50"),
+    ]
+  }
+
   /// Runs every spec on `victim` (on the victim's backend) and returns one row each.
   public static func run(_ specs: [String], victim: any DifferentiableModel, inputs: Tensor, labels: [Int32],
                          bounds: ClosedRange<Float> = 0...1, surrogate: (any DifferentiableModel)? = nil,
