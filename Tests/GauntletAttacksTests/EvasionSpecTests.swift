@@ -12,6 +12,7 @@ import Gauntlet
       ("fgsm:eps=0.5,norm=l2", .whiteBox, "fgsm-l2(ε=0.5)"),
       ("pgd:eps=0.1,steps=40,norm=linf", .whiteBox, "pgd-linf(ε=0.1,steps=40,α=0.00625)"),
       ("bim:eps=0.1,steps=10,step=0.02", .whiteBox, "bim-linf(ε=0.1,steps=10,α=0.02)"),
+      ("apgd:eps=0.1,steps=50", .whiteBox, "apgd-ce-linf(ε=0.1,steps=50)"),
       ("cw:steps=100,c=1,search=5", .whiteBox, "cw-l2(c=1.0,κ=0.0,lr=0.01,steps=100,search=5)"),
       ("deepfool", .whiteBox, "deepfool-l2(steps=50,overshoot=0.02)"),
       ("hsj:norm=l2,queries=1000", .decisionBased, "hsj-l2(q=1000)"),

@@ -49,6 +49,8 @@ import Gauntlet
       (try PGDAttack(norm: .linf, epsilon: 0.1, steps: 10), .linf, 0.1),
       (try PGDAttack(norm: .l2, epsilon: 0.8, steps: 10), .l2, 0.8),
       (try PGDAttack(norm: .linf, epsilon: 0.05, steps: 10, randomStart: false), .linf, 0.05),
+      (try APGDAttack(norm: .linf, epsilon: 0.1, steps: 10), .linf, 0.1),
+      (try APGDAttack(norm: .l2, epsilon: 0.8, steps: 10), .l2, 0.8),
       (try CarliniWagnerL2(c: 1, learningRate: 0.05, steps: 20, binarySearchSteps: 2), nil, 0),
       (try DeepFool(steps: 20), nil, 0),
     ]
@@ -102,6 +104,11 @@ import Gauntlet
     let df = try DeepFool().run(model, inputs: x, labels: y).summary
     #expect(pgd.successRate >= 0.9, "\(pgd)")
     #expect(pgd.successRate >= fgsm.successRate, "PGD is at least as strong as FGSM at equal ε")
+    let apgd = try APGDAttack(epsilon: 0.1, steps: 30).run(model, inputs: x, labels: y).summary
+    let pgd10 = try PGDAttack(epsilon: 0.1, steps: 30).run(model, inputs: x, labels: y).summary
+    // APGD's 2ε first steps find most adversarials in a few gradients; success stays level with PGD's.
+    #expect(apgd.successRate >= pgd10.successRate - 0.07, "APGD \(apgd.successRate) vs PGD \(pgd10.successRate) at ε = 0.1")
+    #expect(apgd.medianQueriesOfSuccesses <= pgd10.medianQueriesOfSuccesses, "APGD \(apgd) vs PGD \(pgd10)")
     #expect(df.successRate >= 0.9, "\(df)")
   }
 
@@ -141,6 +148,8 @@ import Gauntlet
     #expect(throws: GauntletError.self) { try CarliniWagnerL2(learningRate: .infinity) }
     #expect(throws: GauntletError.self) { try CarliniWagnerL2(binarySearchSteps: 0) }
     #expect(throws: GauntletError.self) { try DeepFool(steps: 0) }
+    #expect(throws: GauntletError.self) { try APGDAttack(epsilon: 0.1, rho: 0) }
+    #expect(throws: GauntletError.self) { try APGDAttack(epsilon: 0.1, steps: 0) }
     #expect(throws: GauntletError.self) { try DeepFool(overshoot: -0.1) }
     let be = Fixtures.cpu
     let (x, y) = try Fixtures.points(4, on: be)

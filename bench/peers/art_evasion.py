@@ -20,7 +20,7 @@ same number of victim rows (counted by a wrapper; SignOPT has query_limit). Quer
 the ART side are all rows the model's forward saw divided by the points (gradient calls included).
 
 ART's HopSkipJump, Boundary and Sign-OPT loop over samples in Python: they run on the first
---slow-points points (default 20), and wall time is compared per sample (s/point).
+--slow-points points (default 20), and wall time is compared per sample (ms/point).
 """
 import argparse
 import json
@@ -114,7 +114,7 @@ def main():
     keys = [k for k in table if not args.only or k in args.only.split(",")]
     rows = []
     print(f"\nε = {args.eps} (L∞), {args.eps_l2} (L2), {args.queries} queries per point; success = label changed within ε")
-    print("| attack | points | Gauntlet success | ART success | Gauntlet queries | ART rows | Gauntlet s/point | ART s/point | speed-up |")
+    print("| attack | points | Gauntlet success | ART success | Gauntlet queries | ART rows | Gauntlet ms/point | ART ms/point | speed-up |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for k in keys:
         norm, eps, make = table[k]
@@ -145,7 +145,7 @@ def main():
                    gauntlet_s_per_point=g_per, art_s_per_point=art_per, speedup=art_per / g_per if g_per else None)
         rows.append(row)
         print(f"| {k} | {n} | {row['gauntlet_success']:.2f} | {row['art_success']:.2f} | {row['gauntlet_queries']:.0f} | "
-              f"{row['art_rows']:.0f} | {g_per:.4f} | {art_per:.4f} | {row['speedup']:.1f}x |", flush=True)
+              f"{row['art_rows']:.0f} | {g_per * 1e3:.3f} | {art_per * 1e3:.1f} | {row['speedup']:.1f}x |", flush=True)
     if args.json:
         json.dump(rows, open(args.json, "w"), indent=2)
 

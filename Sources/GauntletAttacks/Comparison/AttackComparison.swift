@@ -87,11 +87,11 @@ public enum AttackComparison {
 
   /// The table header and one line per row.
   public static func table(_ rows: [ComparisonRow]) -> String {
-    var out = pad("attack", 44) + pad("family", 15) + pad("backend", 26)
+    var out = pad("attack", 52) + pad("family", 15) + pad("backend", 26)
       + ["success", "med L2", "med L∞", "med q/grad", "wall s", "samples/s"].map { lpad($0, 11) }.joined() + "\n"
     for r in rows {
       let s = r.summary
-      out += pad(s.attack, 44) + pad(r.family.rawValue, 15) + pad(s.backend, 26)
+      out += pad(s.attack, 52) + pad(r.family.rawValue, 15) + pad(s.backend, 26)
       out += lpad(String(format: "%.1f%%", s.successRate * 100), 11) + lpad(String(format: "%.4f", s.medianL2), 11)
       out += lpad(String(format: "%.4f", s.medianLinf), 11) + lpad(String(format: "%.0f", s.medianQueries), 11)
       out += lpad(String(format: "%.3f", s.seconds), 11) + lpad(String(format: "%.1f", s.samplesPerSecond), 11)

@@ -4,7 +4,7 @@ import GauntletCore
 ///
 /// `NAME[:key=value,…]` with NAME one of:
 /// - white-box: `fgsm` — `eps`, `norm`; `pgd` / `bim` — `eps`, `norm`, `steps` (40), `step`
-///   (α, default 2.5·ε/steps), `seed`; `cw` — `c` (1), `kappa` (0), `lr` (0.01), `steps` (100),
+///   (α, default 2.5·ε/steps), `seed`; `apgd` (APGD-CE) — `eps`, `norm`, `steps` (100), `rho` (0.75); `cw` — `c` (1), `kappa` (0), `lr` (0.01), `steps` (100),
 ///   `search` (5), `eps` (optional L2 success radius); `deepfool` — `steps` (50), `overshoot` (0.02), `eps`
 /// - decision-based (label only): `hsj` — `norm` (l2|linf, default l2), `queries` (1000), `eps`,
 ///   `evals` (100), `maxevals` (10000), `gamma` (1), `init` (100), `seed`; `boundary` — `queries`, `eps`,
@@ -24,7 +24,7 @@ import GauntletCore
 /// let t = try EvasionAttackSpec.parse("transfer:attack=pgd,eps=0.1", substitute: stolen)
 /// ```
 public enum EvasionAttackSpec {
-  public static let whiteBoxNames = ["fgsm", "pgd", "bim", "cw", "deepfool"]
+  public static let whiteBoxNames = ["fgsm", "pgd", "bim", "apgd", "cw", "deepfool"]
   public static let decisionNames = ["hsj", "boundary", "signopt"]
   /// Every name `parse` accepts.
   public static var names: [String] { whiteBoxNames + decisionNames + ScoreAttackSpec.names + ["transfer"] }
@@ -37,7 +37,7 @@ public enum EvasionAttackSpec {
     if ScoreAttackSpec.names.contains(name) { return .score(try ScoreAttackSpec.parse(text, surrogate: surrogate)) }
     let attack: EvasionAttack
     switch name {
-    case "fgsm", "pgd", "bim", "cw", "deepfool":
+    case "fgsm", "pgd", "bim", "apgd", "cw", "deepfool":
       attack = .whiteBox(try whiteBox(name, &kv))
     case "hsj", "hopskipjump":
       attack = .decision(try HopSkipJump(norm: norm(&kv, .l2), maxQueries: kv.int("queries", 1_000), epsilon: optional(&kv, "eps"),
@@ -83,6 +83,8 @@ public enum EvasionAttackSpec {
       let steps = try kv.int("steps", 40)
       return try PGDAttack(norm: kv.norm(), epsilon: kv.float("eps", nil), steps: steps, stepSize: optional(&kv, "step"),
                            randomStart: name == "pgd", seed: kv.seed())
+    case "apgd":
+      return try APGDAttack(norm: kv.norm(), epsilon: kv.float("eps", nil), steps: kv.int("steps", 100), rho: kv.float("rho", 0.75))
     case "cw":
       return try CarliniWagnerL2(c: kv.float("c", 1), confidence: kv.float("kappa", 0), learningRate: kv.float("lr", 0.01),
                                  steps: kv.int("steps", 100), binarySearchSteps: kv.int("search", 5), epsilon: optional(&kv, "eps"))
