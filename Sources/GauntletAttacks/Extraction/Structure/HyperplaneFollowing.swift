@@ -28,20 +28,20 @@ struct HyperplaneFollowing {
       let n = plane.normal
       for _ in 0..<(minMembers - plane.members.count) {
         var r = (0..<d).map { _ in Double(rng.unit()) - 0.5 }
-        let proj = Vec.dot(r, n)
-        r = Vec.normalized((0..<d).map { r[$0] - proj * n[$0] })
+        let proj = DoubleVec.dot(r, n)
+        r = DoubleVec.normalized((0..<d).map { r[$0] - proj * n[$0] })
         var rho = (0.2 + 0.8 * Double(rng.unit())) * width
         var made = false
         for _ in 0..<6 where !made {
           // Move along the plane (kept off the box's faces), then back onto it.
           var c = (0..<d).map { Swift.min(hi - 0.02 * width, Swift.max(lo + 0.02 * width, anchor[$0] + rho * r[$0])) }
-          let off = Vec.dot(n, c) + plane.bias
+          let off = DoubleVec.dot(n, c) + plane.bias
           c = (0..<d).map { Swift.min(hi, Swift.max(lo, c[$0] - off * n[$0])) }
           var reach = 0.05 * width
           for j in 0..<d where Swift.abs(n[j]) > 1e-12 {
             reach = Swift.min(reach, Swift.min(c[j] - lo, hi - c[j]) / Swift.abs(n[j]))
           }
-          if reach > 0.002 * width && Swift.abs(Vec.dot(n, c) + plane.bias) < 0.5 * reach {
+          if reach > 0.002 * width && Swift.abs(DoubleVec.dot(n, c) + plane.bias) < 0.5 * reach {
             lines.append(ProbeLine(p: (0..<d).map { c[$0] - reach * n[$0] }, u: n.map { 2 * reach * $0 }))
             owner.append(pi)
             made = true
@@ -58,7 +58,7 @@ struct HyperplaneFollowing {
     var byLine: [Int: CriticalPoint] = [:]
     for p in found {
       let plane = planes[owner[p.line]]
-      guard Vec.cosine(p.jump, plane.members[0].jump) >= clusterCosine else { continue }
+      guard DoubleVec.cosine(p.jump, plane.members[0].jump) >= clusterCosine else { continue }
       if let q = byLine[p.line], Swift.abs(q.t - 0.5) <= Swift.abs(p.t - 0.5) { continue }
       byLine[p.line] = p
     }

@@ -57,11 +57,11 @@ struct HyperplaneRecovery {
         for c in candidates[gi] {
           defer { next += 1 }
           guard let n = normals[next] else { continue }
-          let b = -Vec.dot(n, c.x)
+          let b = -DoubleVec.dot(n, c.x)
           var members: [CriticalPoint] = [], others: [CriticalPoint] = []
           var violation = 0.0
           for p in g {
-            let r = Swift.abs(Vec.dot(n, p.x) + b)
+            let r = Swift.abs(DoubleVec.dot(n, p.x) + b)
             if r <= planeTolerance { members.append(p); violation += r } else { others.append(p) }
           }
           if let cur = best, cur.plane.members.count > members.count
@@ -81,15 +81,15 @@ struct HyperplaneRecovery {
   /// How far the point is from other kinks on its line, in input units.
   private func safety(_ p: CriticalPoint) -> Double {
     guard lines.indices.contains(p.line) else { return 0 }
-    return Swift.min(p.leftGap, p.rightGap) * Vec.norm(lines[p.line].u)
+    return Swift.min(p.leftGap, p.rightGap) * DoubleVec.norm(lines[p.line].u)
   }
 
   private func groupByJump(_ points: [CriticalPoint]) -> [[CriticalPoint]] {
-    let order = points.indices.sorted { Vec.norm(points[$0].jump) > Vec.norm(points[$1].jump) }
+    let order = points.indices.sorted { DoubleVec.norm(points[$0].jump) > DoubleVec.norm(points[$1].jump) }
     var heads: [[Double]] = [], groups: [[CriticalPoint]] = []
     for i in order {
-      let dir = Vec.normalized(points[i].jump)
-      if let g = heads.firstIndex(where: { Vec.dot($0, dir) >= clusterCosine }) {
+      let dir = DoubleVec.normalized(points[i].jump)
+      if let g = heads.firstIndex(where: { DoubleVec.dot($0, dir) >= clusterCosine }) {
         groups[g].append(points[i])
       } else {
         heads.append(dir); groups.append([points[i]])
@@ -137,7 +137,7 @@ struct HyperplaneRecovery {
       if layout.isEmpty { break }
       let y = try reader.scores(rows, stage: "hyperplane recovery")
       for (r, cols, off) in layout {
-        let dir = Vec.normalized(reps[r].jump)
+        let dir = DoubleVec.normalized(reps[r].jump)
         var stillBad = Set<Int>()
         for (ci, j) in cols.enumerated() {
           let hj = signs[r][j] * h[r]
@@ -147,21 +147,21 @@ struct HyperplaneRecovery {
             let ym2 = y[(off + 2 + 2 * ci) * K + k], yp2 = y[(off + 3 + 2 * ci) * K + k]
             col[k] = ((yp2 - yp) - (ym2 - ym)) / hj
           }
-          let along = Vec.dot(col, dir)
+          let along = DoubleVec.dot(col, dir)
           var resid = 0.0
           for k in 0..<K { resid = Swift.max(resid, Swift.abs(col[k] - along * dir[k])) }
           columns[r][j] = col
           if resid > tolerance / h[r] { stillBad.insert(j) }
         }
-        let w = (0..<d).map { j in Vec.dot(columns[r][j], dir) }
-        let n = Vec.norm(w)
+        let w = (0..<d).map { j in DoubleVec.dot(columns[r][j], dir) }
+        let n = DoubleVec.norm(w)
         guard n > 0, n.isFinite else { bad[r] = []; continue }
         let normal = w.map { $0 / n }
         normals[r] = normal
         // A step must not cross the unit's own hyperplane (that error is parallel to the jump and
         // passes the test above): both bases must lie farther from it than any step reaches.
-        let b = -Vec.dot(normal, reps[r].x)
-        let dist = Swift.min(Swift.abs(Vec.dot(normal, bases[r].0) + b), Swift.abs(Vec.dot(normal, bases[r].1) + b))
+        let b = -DoubleVec.dot(normal, reps[r].x)
+        let dist = Swift.min(Swift.abs(DoubleVec.dot(normal, bases[r].0) + b), Swift.abs(DoubleVec.dot(normal, bases[r].1) + b))
         let reach = h[r] * (normal.map { Swift.abs($0) }.max() ?? 1)
         if reach > 0.5 * dist {
           h[r] = 0.25 * dist / Swift.max(normal.map { Swift.abs($0) }.max() ?? 1, 1e-12)
@@ -198,11 +198,11 @@ struct HyperplaneRecovery {
       }
       let ls = LeastSquares(a: a, rows: rows, cols: d + 1, b: b, rhs: 1)
       var w = Array(ls.solution[0..<d]), bias = ls.solution[d]
-      let n = Vec.norm(w)
+      let n = DoubleVec.norm(w)
       guard n > 0, n.isFinite else { return current }
       w = w.map { $0 / n }; bias /= n
       current = RecoveredHyperplane(normal: w, bias: bias, members: members)
-      let kept = members.filter { Swift.abs(Vec.dot(w, $0.x) + bias) <= planeTolerance / 10 }
+      let kept = members.filter { Swift.abs(DoubleVec.dot(w, $0.x) + bias) <= planeTolerance / 10 }
       if kept.count == members.count { return current }
       members = kept
     }
@@ -215,17 +215,17 @@ struct HyperplaneRecovery {
     var out: [RecoveredHyperplane] = []
     for p in planes.sorted(by: { $0.members.count > $1.members.count }) {
       if let i = out.firstIndex(where: { q in
-        func onQ(_ m: CriticalPoint) -> Bool { Swift.abs(Vec.dot(q.normal, m.x) + q.bias) <= planeTolerance / 10 }
-        let c = Vec.dot(q.normal, p.normal)
+        func onQ(_ m: CriticalPoint) -> Bool { Swift.abs(DoubleVec.dot(q.normal, m.x) + q.bias) <= planeTolerance / 10 }
+        let c = DoubleVec.dot(q.normal, p.normal)
         if Swift.abs(c) >= 0.999 && Swift.abs(q.bias - (c > 0 ? 1 : -1) * p.bias) <= planeTolerance { return true }
         // A poorly located kink (two kinks in one cell) gets a poor Jacobian row and a noisy jump:
         // its point still lies on the unit's well-fitted hyperplane.
         if p.members.count == 1 && q.members.count >= 2 { return onQ(p.members[0]) }
-        return Vec.cosine(q.members[0].jump, p.members[0].jump) >= 0.9
-          && p.members.allSatisfy { Swift.abs(Vec.dot(q.normal, $0.x) + q.bias) <= planeTolerance / 10 }
+        return DoubleVec.cosine(q.members[0].jump, p.members[0].jump) >= 0.9
+          && p.members.allSatisfy { Swift.abs(DoubleVec.dot(q.normal, $0.x) + q.bias) <= planeTolerance / 10 }
       }) {
         let q = out[i]
-        if p.members.count == 1 && Vec.cosine(q.members[0].jump, p.members[0].jump) < clusterCosine {
+        if p.members.count == 1 && DoubleVec.cosine(q.members[0].jump, p.members[0].jump) < clusterCosine {
           continue   // a poorly located kink on a known hyperplane: explained, and too noisy to add
         }
         out[i] = refine(RecoveredHyperplane(normal: q.normal, bias: q.bias, members: q.members + p.members),

@@ -91,15 +91,15 @@ public struct StructureStealingReport: Codable, Sendable, Hashable {
       inBox += 1
       var best = 0.0, bestIndex = -1
       for r in 0..<rec {
-        let c = Vec.cosine(w, Array(rw[(r * d)..<((r + 1) * d)]))
+        let c = DoubleVec.cosine(w, Array(rw[(r * d)..<((r + 1) * d)]))
         if Swift.abs(c) > Swift.abs(best) { best = c; bestIndex = r }
       }
       cosines.append(Swift.abs(best))
       if Swift.abs(best) >= 0.999, bestIndex >= 0 {
         matched += 1
         if best > 0 { signs += 1 }
-        let scale = Vec.norm(w) / Vec.norm(Array(rw[(bestIndex * d)..<((bestIndex + 1) * d)])) * (best > 0 ? 1 : -1)
-        biasErr = Swift.max(biasErr, Swift.abs(rb[bestIndex] * scale - tb[i]) / Swift.max(Vec.norm(w), 1e-12))
+        let scale = DoubleVec.norm(w) / DoubleVec.norm(Array(rw[(bestIndex * d)..<((bestIndex + 1) * d)])) * (best > 0 ? 1 : -1)
+        biasErr = Swift.max(biasErr, Swift.abs(rb[bestIndex] * scale - tb[i]) / Swift.max(DoubleVec.norm(w), 1e-12))
       }
     }
     trueWidthInBox = inBox
