@@ -1,0 +1,36 @@
+/// What a simulated client does with its query stream.
+///
+/// - `benign`: an honest user replaying test-split samples with small noise.
+/// - `square`, `simba`, `nes`, `spsa`, `zoo`: an evasion attacker running that score-based attack
+///   (`GauntletAttacks`) on a few correctly classified test samples through its own oracle session.
+/// - `knockoff`, `jbda`: model thieves (learning-based extraction).
+public enum ClientKind: String, CaseIterable, Codable, Sendable, Hashable, Comparable {
+  case benign, square, simba, nes, spsa, zoo, knockoff, jbda
+
+  /// Parses a kind name (case-insensitive).
+  public init(parsing text: String) throws {
+    guard let k = ClientKind(rawValue: text.lowercased()) else { throw SimulationError.unknownClientKind(text) }
+    self = k
+  }
+
+  /// Evasion attackers driven through `ScoreAttackSpec`.
+  public var isEvasion: Bool { [.square, .simba, .nes, .spsa, .zoo].contains(self) }
+  /// Model thieves.
+  public var isThief: Bool { self == .knockoff || self == .jbda }
+
+  /// The attack spec an evasion client runs unless overridden (L∞ ε = 0.2 on inputs in [0, 1]).
+  public var defaultAttackSpec: String? {
+    switch self {
+    case .square: return "square:eps=0.2,queries=1000"
+    case .simba: return "simba:eps=0.2,queries=1000"
+    case .nes: return "nes:eps=0.2,queries=2000"
+    case .spsa: return "spsa:eps=0.2,queries=2000"
+    case .zoo: return "zoo:queries=4000,b=32"
+    case .benign, .knockoff, .jbda: return nil
+    }
+  }
+
+  public static func < (a: ClientKind, b: ClientKind) -> Bool {
+    allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+  }
+}

@@ -1,0 +1,328 @@
+import Dispatch
+import Foundation
+import GauntletAttacks
+import GauntletCore
+import GauntletData
+import GauntletOracle
+
+/// A deployment in simulation: many clients, each a stream of queries, interleaved into large
+/// batches for the backend(s), answered through the defense chain, watched by the monitors and
+/// accounted per client.
+///
+/// Each round the loop (1) waits until every attacker thread has either submitted its next
+/// request or finished (`QueryGateway`), (2) puts those rows first in the batch and fills the rest
+/// with bursts of `benignBurst` rows from benign clients in round-robin order (each benign client
+/// at most once per batch), (3) answers the batch on the devices (`DeviceScheduler`: split by
+/// measured speed, forward pass, defense chain), (4) hands attackers their raw logits (their own
+/// oracle applies the chain, the monitors and the ledger) and (5) feeds benign rows to the
+/// monitors (clients in parallel) and accounts them. The run stops after exactly `queries` rows
+/// (or when every client is done).
+///
+/// Memory does not grow with the number of queries: buffers are reused, per-client state is a few
+/// counters (`ClientRecord`), monitors bound their histories, attackers hold only their samples.
+/// Deterministic: the same seed gives the same `SimulationOutcome`.
+///
+/// ```swift
+/// let device = try SimulationDevice(model: victim, chain: try DefenseChain(parsing: "round:2"))
+/// let sim = try Simulation(devices: [device], test: test, monitors: try MonitorCatalog.parse("prada"),
+///                          configuration: SimulationConfiguration(clients: 100, mix: try ClientMix(parsing: "benign:1"),
+///                                                                 queries: 100_000))
+/// let report = try sim.run()
+/// ```
+public final class Simulation {
+  public let configuration: SimulationConfiguration
+  public let devices: [SimulationDevice]
+  public let monitors: [any QueryMonitor]
+  public let test: Dataset
+  /// The kind of each client, in client order.
+  public let kinds: [ClientKind]
+  /// Text of the monitors for the report.
+  public var monitorSpec: String
+  /// Called after each batch with (rows answered so far, rows in total).
+  public var progress: ((Int, Int) -> Void)?
+
+  private let attackSpecs: [ClientKind: String]
+
+  public init(devices: [SimulationDevice], test: Dataset, monitors: [any QueryMonitor] = [],
+              configuration: SimulationConfiguration, monitorSpec: String? = nil) throws {
+    try configuration.validate()
+    guard let first = devices.first else {
+      throw SimulationError.badParameter(name: "devices", detail: "need at least one device")
+    }
+    let F = first.model.inputShape.reduce(1, *)
+    guard test.featureCount == F, test.count > 0 else {
+      throw SimulationError.badParameter(name: "test data", detail: "need samples of \(F) features (the model's input), got \(test.count) of \(test.featureCount)")
+    }
+    kinds = try configuration.mix.assign(clients: configuration.clients)
+    if let thief = kinds.first(where: \.isThief) {
+      throw SimulationError.unavailableClientKind(thief.rawValue, reason: "learning-based extraction clients are not built into this simulator yet")
+    }
+    var specs: [ClientKind: String] = [:]
+    for k in Set(kinds) where k.isEvasion {
+      let s = configuration.attackSpec(k)!
+      _ = try ScoreAttackSpec.parse(s)
+      specs[k] = s
+    }
+    attackSpecs = specs
+    self.configuration = configuration; self.devices = devices; self.monitors = monitors; self.test = test
+    self.monitorSpec = monitorSpec ?? (monitors.isEmpty ? "none" : monitors.map(\.name).joined(separator: ","))
+  }
+
+  /// Runs the simulation (blocking) and reports.
+  public func run() throws -> SimulationReport {
+    let c = configuration
+    let scheduler = try DeviceScheduler(devices: devices)
+    let F = scheduler.featureCount, K = scheduler.classCount
+    let primary = devices[0]
+    let traffic = BenignTraffic(features: test.features, labels: test.labels, featureCount: F, sigma: c.benignNoise,
+                                bounds: c.inputBounds, seed: c.seed)
+    var records = kinds.enumerated().map { i, k -> ClientRecord in
+      var s = c.seed ^ (UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
+      _ = BenignTraffic.next(&s)
+      return ClientRecord(name: "\(k.rawValue)-\(String(i).leftPadded(5))", kind: k, rng: s)
+    }
+    let benign = kinds.indices.filter { kinds[$0] == .benign }
+    let attackerClients = kinds.indices.filter { kinds[$0].isEvasion }
+
+    // Attackers: their samples, attacks and oracles, built before anything runs.
+    let gateway = QueryGateway(attackers: attackerClients.count)
+    var attackers: [AttackerClient] = []
+    if !attackerClients.isEmpty {
+      let correct = try correctlyClassified(primary)
+      guard !correct.isEmpty else {
+        throw SimulationError.badParameter(name: "test data", detail: "the victim classifies no test sample correctly: nothing to attack")
+      }
+      for (slot, ci) in attackerClients.enumerated() {
+        var spec = attackSpecs[kinds[ci]]!
+        if !spec.lowercased().contains("seed=") {
+          spec += (spec.contains(":") ? "," : ":") + "seed=\(c.seed &+ UInt64(ci) &* 7919)"
+        }
+        let attack = try ScoreAttackSpec.parse(spec)
+        let picks = (0..<c.attackSamples).map { correct[(slot * c.attackSamples + $0) % correct.count] }
+        var xs: [Float] = []
+        for p in picks { xs += test.features[(p * F)..<((p + 1) * F)] }
+        let x = try Tensor(xs, shape: [picks.count] + primary.model.inputShape, on: primary.backend)
+        let model = GatewayClassifier(backend: primary.backend, inputShape: primary.model.inputShape, classCount: K,
+                                      slot: slot, gateway: gateway)
+        let oracle = try Oracle(model: model, configuration: OracleConfiguration(
+          mode: c.mode, defenses: primary.chain, monitors: monitors,
+          monitorAction: c.revokeOnAlarm ? .revokeBudget : .record,
+          budget: QueryBudget(perClient: c.perClientBudget), inputBounds: c.inputBounds))
+        attackers.append(AttackerClient(slot: slot, client: ci, name: records[ci].name, attack: attack, oracle: oracle,
+                                        model: model, inputs: x, labels: picks.map { test.labels[$0] }))
+      }
+    }
+    for a in attackers { a.start(gateway) }
+
+    struct Segment {
+      let client: Int
+      let start: Int
+      let count: Int
+      let request: QueryGateway.Request?
+    }
+    var rows = [Float](repeating: 0, count: c.batchSize * F)
+    var truth = [Int32](repeating: 0, count: c.batchSize)
+    var segments: [Segment] = []
+    var total = 0, batches = 0, cursor = 0
+    var liveBenign = benign.count
+    let workers = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+    let start = DispatchTime.now().uptimeNanoseconds
+    var waiting: [QueryGateway.Request] = []
+
+    do {
+      while true {
+        waiting = gateway.quiescent()
+        if total >= c.queries { break }
+        segments.removeAll(keepingCapacity: true)
+        var n = 0
+        // 1. Attackers' requests, whole, in slot order (refused when they would pass the total).
+        for r in waiting {
+          let m = r.rows.count / F
+          if total + n + m > c.queries {
+            r.result = .failure(GauntletError.budgetExhausted(client: "(simulation)", limit: c.queries, requested: m, used: total + n))
+            r.done.signal()
+            continue
+          }
+          if rows.count < (n + m) * F { rows += [Float](repeating: 0, count: (n + m) * F - rows.count) }
+          if truth.count < n + m { truth += [Int32](repeating: 0, count: n + m - truth.count) }
+          rows.withUnsafeMutableBufferPointer { dst in
+            r.rows.withUnsafeBufferPointer { src in
+              (dst.baseAddress! + n * F).update(from: src.baseAddress!, count: m * F)
+            }
+          }
+          segments.append(Segment(client: attackerClients[r.slot], start: n, count: m, request: r))
+          n += m
+        }
+        waiting.removeAll { r in segments.contains { $0.request === r } == false }
+        // 2. Benign bursts, round robin, each benign client at most once per batch.
+        var room = Swift.min(c.batchSize - n, c.queries - total - n)
+        var visited = 0
+        while room > 0 && liveBenign > 0 && visited < benign.count {
+          let ci = benign[cursor]
+          cursor = (cursor + 1) % benign.count
+          visited += 1
+          if records[ci].exhausted { continue }
+          var burst = Swift.min(c.benignBurst, room)
+          if let b = c.perClientBudget { burst = Swift.min(burst, b - records[ci].answered) }
+          if burst <= 0 { records[ci].exhausted = true; liveBenign -= 1; continue }
+          rows.withUnsafeMutableBufferPointer { dst in
+            for j in 0..<burst { truth[n + j] = traffic.fill(&records[ci].rng, into: dst.baseAddress! + (n + j) * F) }
+          }
+          segments.append(Segment(client: ci, start: n, count: burst, request: nil))
+          n += burst; room -= burst
+        }
+        if n == 0 {
+          if waiting.isEmpty && gateway.allFinished { break }
+          continue
+        }
+        // 3. Answer.
+        let answers = try scheduler.answer(rows, count: n)
+        // 4. Attackers get raw logits (their oracle applies the defenses).
+        for s in segments { if let r = s.request {
+          r.result = .success(Array(answers.logits[(s.start * K)..<((s.start + s.count) * K)]))
+          r.done.signal()
+        } }
+        waiting.removeAll()
+        // 5. Benign rows: labels, monitors (clients in parallel), accounting.
+        let labels = Self.argmax(answers.defended, rows: n, cols: K)
+        let raw = Self.argmax(answers.logits, rows: n, cols: K)
+        let benignSegments = segments.filter { $0.request == nil }
+        var found = [[MonitorAlarm]](repeating: [], count: benignSegments.count)
+        if !monitors.isEmpty && !benignSegments.isEmpty {
+          let names = benignSegments.map { records[$0.client].name }
+          let firsts = benignSegments.map { records[$0.client].answered }
+          let batchRows = rows, mons = monitors
+          found.withUnsafeMutableBufferPointer { out in
+            let w = Swift.min(workers, benignSegments.count)
+            DispatchQueue.concurrentPerform(iterations: w) { k in
+              var i = k
+              while i < benignSegments.count {
+                let s = benignSegments[i]
+                let mb = MonitoredBatch(client: names[i], inputs: Array(batchRows[(s.start * F)..<((s.start + s.count) * F)]),
+                                        featureCount: F, labels: Array(labels[s.start..<(s.start + s.count)]),
+                                        firstQueryIndex: firsts[i], time: 0)
+                out[i] = mons.flatMap { $0.observe(mb) }
+                i += w
+              }
+            }
+          }
+        }
+        for (i, s) in benignSegments.enumerated() {
+          var rec = records[s.client]
+          for r in s.start..<(s.start + s.count) {
+            if labels[r] == truth[r] { rec.correct += 1 }
+            if raw[r] == truth[r] { rec.correctUndefended += 1 }
+          }
+          rec.answered += s.count
+          rec.note(found[i])
+          if c.revokeOnAlarm && !found[i].isEmpty && !rec.exhausted { rec.exhausted = true; liveBenign -= 1 }
+          if let b = c.perClientBudget, rec.answered >= b, !rec.exhausted { rec.exhausted = true; liveBenign -= 1 }
+          records[s.client] = rec
+        }
+        total += n; batches += 1
+        progress?(total, c.queries)
+      }
+    } catch {
+      gateway.closeAndDrain(waiting)
+      throw error
+    }
+    gateway.closeAndDrain(waiting)
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+
+    // Outcomes.
+    var perClient: [ClientOutcome] = records.map { r in
+      ClientOutcome(name: r.name, kind: r.kind, queries: r.answered, flaggedAtQuery: r.flaggedAt, flaggedBy: r.flaggedBy,
+                    alarms: r.alarms, budgetExhausted: r.kind == .benign && r.exhausted,
+                    accuracy: r.kind == .benign && r.answered > 0 ? Double(r.correct) / Double(r.answered) : nil)
+    }
+    for a in attackers {
+      let usage = a.oracle.usage(of: a.name)
+      var o = perClient[a.client]
+      o.queries = a.model.rowsAnswered
+      o.alarms = usage.alarms.count
+      if let first = usage.alarms.min(by: { $0.queryIndex < $1.queryIndex }) {
+        o.flaggedAtQuery = first.queryIndex; o.flaggedBy = first.monitor
+      }
+      o.budgetExhausted = usage.refusedRows > 0
+      o.attack = a.attack.name
+      o.samplesAttacked = a.labels.count
+      o.evasions = a.run?.samples.filter(\.success).count ?? 0
+      o.error = a.failure
+      perClient[a.client] = o
+    }
+    return report(perClient: perClient, records: records, total: total, batches: batches, seconds: seconds,
+                  scheduler: scheduler)
+  }
+
+  private func report(perClient: [ClientOutcome], records: [ClientRecord], total: Int, batches: Int, seconds: Double,
+                      scheduler: DeviceScheduler) -> SimulationReport {
+    let c = configuration
+    let benign = records.filter { $0.kind == .benign }
+    let answered = benign.reduce(0) { $0 + $1.answered }
+    let fp = benign.filter { $0.flaggedAt != nil }.count
+    var kindSummaries: [KindSummary] = []
+    for k in ClientKind.allCases {
+      let os = perClient.filter { $0.kind == k }
+      guard !os.isEmpty else { continue }
+      let flagged = os.compactMap(\.flaggedAtQuery)
+      let attacked = os.reduce(0) { $0 + ($1.samplesAttacked ?? 0) }
+      let evaded = os.reduce(0) { $0 + ($1.evasions ?? 0) }
+      let fid = os.compactMap(\.stolenFidelity)
+      kindSummaries.append(KindSummary(
+        kind: k, clients: os.count, queries: os.reduce(0) { $0 + $1.queries }, flagged: flagged.count,
+        meanQueriesToFlag: flagged.isEmpty ? nil : Double(flagged.reduce(0) { $0 + $1 + 1 }) / Double(flagged.count),
+        budgetExhausted: os.filter(\.budgetExhausted).count,
+        evasionSuccessRate: k.isEvasion && attacked > 0 ? Double(evaded) / Double(attacked) : nil,
+        meanStolenFidelity: fid.isEmpty ? nil : fid.reduce(0, +) / Double(fid.count)))
+    }
+    let outcome = SimulationOutcome(
+      seed: c.seed, clients: c.clients, mix: c.mix.description, defense: devices[0].chain.redactedSpec,
+      monitors: monitorSpec, mode: c.mode.description, batchSize: c.batchSize, totalQueries: total, batches: batches,
+      benignClients: benign.count, benignFalsePositives: fp,
+      benignFalsePositiveRate: benign.isEmpty ? 0 : Double(fp) / Double(benign.count),
+      honestAccuracy: answered > 0 ? Double(benign.reduce(0) { $0 + $1.correct }) / Double(answered) : 0,
+      undefendedAccuracy: answered > 0 ? Double(benign.reduce(0) { $0 + $1.correctUndefended }) / Double(answered) : 0,
+      kinds: kindSummaries, perClient: perClient)
+    let rowsAll = Swift.max(scheduler.rowsDone.reduce(0, +), 1)
+    let devs = devices.indices.map { i in
+      DeviceThroughput(backend: devices[i].backend.name, rows: scheduler.rowsDone[i], busySeconds: scheduler.busySeconds[i],
+                       rowsPerSecond: scheduler.busySeconds[i] > 0 ? Double(scheduler.rowsDone[i]) / scheduler.busySeconds[i] : 0,
+                       share: Double(scheduler.rowsDone[i]) / Double(rowsAll))
+    }
+    return SimulationReport(outcome: outcome, seconds: seconds, queriesPerSecond: seconds > 0 ? Double(total) / seconds : 0,
+                            devices: devs, peakResidentBytes: ProcessMemory.peakResidentBytes())
+  }
+
+  /// Indices of test samples the victim (on the first device) classifies correctly.
+  private func correctlyClassified(_ d: SimulationDevice) throws -> [Int] {
+    let F = test.featureCount
+    var out: [Int] = []
+    var i = 0
+    while i < test.count {
+      let m = Swift.min(4096, test.count - i)
+      let x = try Tensor(Array(test.features[(i * F)..<((i + m) * F)]), shape: [m] + d.model.inputShape, on: d.backend)
+      let z = try d.model.logits(x).toArray()
+      let p = Self.argmax(z, rows: m, cols: d.model.classCount)
+      for r in 0..<m where p[r] == test.labels[i + r] { out.append(i + r) }
+      i += m
+    }
+    return out
+  }
+
+  /// Row-wise argmax (ties to the lowest index).
+  static func argmax(_ v: [Float], rows: Int, cols: Int) -> [Int32] {
+    var out = [Int32](repeating: 0, count: rows)
+    v.withUnsafeBufferPointer { p in
+      for r in 0..<rows {
+        var best = p[r * cols], bi = 0
+        for j in 1..<cols where p[r * cols + j] > best { best = p[r * cols + j]; bi = j }
+        out[r] = Int32(bi)
+      }
+    }
+    return out
+  }
+}
+
+extension String {
+  func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}
