@@ -6,6 +6,9 @@ import GauntletOracle
 /// An evasion client: a real score-based attack (`GauntletAttacks`) run to completion on its own
 /// thread, through its own `Oracle` (the deployment's defense chain, the shared monitors, its own
 /// ledger) whose model is a `GatewayClassifier`, so its rows ride in the simulation's batches.
+///
+/// The client is a stream: when a run ends it attacks the next samples (`samples(round)`), until
+/// its budget is refused, the simulation ends, or a run gets no row answered.
 final class AttackerClient: @unchecked Sendable {
   // Safe: `run` / `failure` are written on the attacker thread before it reports `finish` to the
   // gateway (under the gateway's lock) and read by the loop only after every attacker finished.
@@ -15,22 +18,38 @@ final class AttackerClient: @unchecked Sendable {
   let attack: any ScoreBasedAttack
   let oracle: Oracle
   let model: GatewayClassifier
-  let inputs: Tensor
-  let labels: [Int32]
-  private(set) var run: AttackRun?
+  /// The samples of round `r`: inputs on the oracle's backend and true labels.
+  let samples: @Sendable (Int) throws -> (Tensor, [Int32])
+  private(set) var attacked = 0
+  private(set) var evasions = 0
   private(set) var failure: String?
 
   init(slot: Int, client: Int, name: String, attack: any ScoreBasedAttack, oracle: Oracle, model: GatewayClassifier,
-       inputs: Tensor, labels: [Int32]) {
+       samples: @escaping @Sendable (Int) throws -> (Tensor, [Int32])) {
     self.slot = slot; self.client = client; self.name = name; self.attack = attack; self.oracle = oracle
-    self.model = model; self.inputs = inputs; self.labels = labels
+    self.model = model; self.samples = samples
   }
 
   /// Starts the attack thread; it reports to `gateway` when it ends.
   func start(_ gateway: QueryGateway) {
     let t = Thread { [self] in
       defer { gateway.finish(slot: slot) }
-      do { run = try attack.run(oracle.session(client: name), inputs: inputs, labels: labels) } catch {
+      do {
+        var round = 0
+        while !gateway.isClosed {
+          let (x, y) = try samples(round)
+          let before = model.rowsAnswered
+          let run = try attack.run(oracle.session(client: name), inputs: x, labels: y)
+          let answered = model.rowsAnswered - before
+          // Samples refused before any row of theirs was answered do not count as attacked.
+          if answered > 0 {
+            attacked += run.samples.filter { $0.success || $0.totalQueries > 0 }.count
+            evasions += run.samples.filter(\.success).count
+          }
+          if answered == 0 || oracle.usage(of: name).refusedRows > 0 { break }
+          round += 1
+        }
+      } catch {
         failure = "\(error)"
       }
     }

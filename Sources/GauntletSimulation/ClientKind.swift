@@ -18,13 +18,13 @@ public enum ClientKind: String, CaseIterable, Codable, Sendable, Hashable, Compa
   /// Model thieves.
   public var isThief: Bool { self == .knockoff || self == .jbda }
 
-  /// The attack spec an evasion client runs unless overridden (L∞ ε = 0.2 on inputs in [0, 1]).
+  /// The attack spec an evasion client runs unless overridden (L∞ ε = 0.1 on inputs in [0, 1]).
   public var defaultAttackSpec: String? {
     switch self {
-    case .square: return "square:eps=0.2,queries=1000"
-    case .simba: return "simba:eps=0.2,queries=1000"
-    case .nes: return "nes:eps=0.2,queries=2000"
-    case .spsa: return "spsa:eps=0.2,queries=2000"
+    case .square: return "square:eps=0.1,queries=1000"
+    case .simba: return "simba:eps=0.1,queries=1000"
+    case .nes: return "nes:eps=0.1,queries=2000"
+    case .spsa: return "spsa:eps=0.1,queries=2000"
     case .zoo: return "zoo:queries=4000,b=32"
     case .benign, .knockoff, .jbda: return nil
     }

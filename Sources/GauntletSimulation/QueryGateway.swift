@@ -58,6 +58,9 @@ final class QueryGateway: @unchecked Sendable {
     return out
   }
 
+  /// Whether the simulation has ended (later requests are refused).
+  var isClosed: Bool { cond.lock(); defer { cond.unlock() }; return closed }
+
   var allFinished: Bool { cond.lock(); defer { cond.unlock() }; return finished.count == attackers }
 
   /// Refuses every later request, answers the waiting ones with a refusal, and waits for every

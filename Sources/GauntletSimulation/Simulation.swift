@@ -98,10 +98,14 @@ public final class Simulation {
           spec += (spec.contains(":") ? "," : ":") + "seed=\(c.seed &+ UInt64(ci) &* 7919)"
         }
         let attack = try ScoreAttackSpec.parse(spec)
-        let picks = (0..<c.attackSamples).map { correct[(slot * c.attackSamples + $0) % correct.count] }
-        var xs: [Float] = []
-        for p in picks { xs += test.features[(p * F)..<((p + 1) * F)] }
-        let x = try Tensor(xs, shape: [picks.count] + primary.model.inputShape, on: primary.backend)
+        let A = c.attackSamples, attackerCount = attackerClients.count, inputShape = primary.model.inputShape
+        let backend = primary.backend, features = test.features, testLabels = test.labels
+        let samples: @Sendable (Int) throws -> (Tensor, [Int32]) = { round in
+          let picks = (0..<A).map { correct[((round * attackerCount + slot) * A + $0) % correct.count] }
+          var xs: [Float] = []
+          for p in picks { xs += features[(p * F)..<((p + 1) * F)] }
+          return (try Tensor(xs, shape: [picks.count] + inputShape, on: backend), picks.map { testLabels[$0] })
+        }
         let model = GatewayClassifier(backend: primary.backend, inputShape: primary.model.inputShape, classCount: K,
                                       slot: slot, gateway: gateway)
         let oracle = try Oracle(model: model, configuration: OracleConfiguration(
@@ -109,7 +113,7 @@ public final class Simulation {
           monitorAction: c.revokeOnAlarm ? .revokeBudget : .record,
           budget: QueryBudget(perClient: c.perClientBudget), inputBounds: c.inputBounds))
         attackers.append(AttackerClient(slot: slot, client: ci, name: records[ci].name, attack: attack, oracle: oracle,
-                                        model: model, inputs: x, labels: picks.map { test.labels[$0] }))
+                                        model: model, samples: samples))
       }
     }
     for a in attackers { a.start(gateway) }
@@ -245,8 +249,8 @@ public final class Simulation {
       }
       o.budgetExhausted = usage.refusedRows > 0
       o.attack = a.attack.name
-      o.samplesAttacked = a.labels.count
-      o.evasions = a.run?.samples.filter(\.success).count ?? 0
+      o.samplesAttacked = a.attacked
+      o.evasions = a.evasions
       o.error = a.failure
       perClient[a.client] = o
     }

@@ -67,13 +67,16 @@ struct SimulationRunTests {
     #expect(bounds[1] <= 10 * 16 * (64 + 1) + 200)
   }
 
-  @Test func pradaFlagsSquareAttackersNotBenignUsers() throws {
+  @Test(arguments: SimFixtures.backends.map(\.name))
+  func pradaFlagsSquareAttackersNotBenignUsers(backend: String) throws {
+    let be = SimFixtures.backends.first { $0.name == backend }!
     let c = try SimFixtures.config(clients: 12, mix: "benign:0.75,square:0.25", queries: 12_000)
-    let (r, _) = try SimFixtures.run([SimFixtures.cpu], c, monitors: "prada:growing=64,every=8")
+    let (r, _) = try SimFixtures.run([be], c, monitors: "prada:growing=64,every=8")
     let benign = r.outcome.perClient.filter { $0.kind == .benign }
     let square = r.outcome.perClient.filter { $0.kind == .square }
     #expect(benign.allSatisfy { $0.flaggedAtQuery == nil }, "benign flagged: \(benign.filter { $0.flaggedAtQuery != nil }.map(\.name))")
     #expect(square.allSatisfy { $0.flaggedAtQuery != nil }, "square not flagged: \(square.filter { $0.flaggedAtQuery == nil }.map(\.name))")
     #expect(r.outcome.benignFalsePositives == 0)
+    #expect(square.allSatisfy { ($0.samplesAttacked ?? 0) >= 4 && $0.error == nil })
   }
 }

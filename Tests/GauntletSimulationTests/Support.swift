@@ -37,8 +37,8 @@ enum SimFixtures {
   static func config(clients: Int = 12, mix: String = "benign:0.75,square:0.25", queries: Int = 6_000,
                      seed: UInt64 = 5) throws -> SimulationConfiguration {
     var c = SimulationConfiguration(clients: clients, mix: try ClientMix(parsing: mix), queries: queries)
-    c.batchSize = 512; c.benignBurst = 8; c.seed = seed; c.attackSamples = 1
-    c.attackSpecs = [.square: "square:eps=0.2,queries=400", .nes: "nes:eps=0.2,queries=400,q=10"]
+    c.batchSize = 512; c.benignBurst = 8; c.seed = seed; c.attackSamples = 4
+    c.attackSpecs = [.square: "square:eps=0.1,queries=400", .nes: "nes:eps=0.2,queries=400,q=10"]
     return c
   }
 
