@@ -132,6 +132,14 @@ public final class Simulation {
     let workers = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
     let start = DispatchTime.now().uptimeNanoseconds
     var waiting: [QueryGateway.Request] = []
+    var monitorJob: MonitorJob?
+    let revoke = c.revokeOnAlarm
+    func note(_ job: MonitorJob, _ records: inout [ClientRecord], _ live: inout Int) {
+      for (s, found) in zip(job.segments, job.wait()) where !found.isEmpty {
+        records[s.client].note(found)
+        if revoke && !records[s.client].exhausted { records[s.client].exhausted = true; live -= 1 }
+      }
+    }
 
     do {
       while true {
@@ -191,35 +199,24 @@ public final class Simulation {
         let labels = Self.argmax(answers.defended, rows: n, cols: K)
         let raw = Self.argmax(answers.logits, rows: n, cols: K)
         let benignSegments = segments.filter { $0.request == nil }
-        var found = [[MonitorAlarm]](repeating: [], count: benignSegments.count)
+        // Alarms of the previous batch (its job overlapped this batch's forward pass).
+        if let job = monitorJob { note(job, &records, &liveBenign); monitorJob = nil }
         if !monitors.isEmpty && !benignSegments.isEmpty {
-          let names = benignSegments.map { records[$0.client].name }
-          let firsts = benignSegments.map { records[$0.client].answered }
-          let batchRows = rows, mons = monitors
-          found.withUnsafeMutableBufferPointer { out in
-            let w = Swift.min(workers, benignSegments.count)
-            DispatchQueue.concurrentPerform(iterations: w) { k in
-              var i = k
-              while i < benignSegments.count {
-                let s = benignSegments[i]
-                let mb = MonitoredBatch(client: names[i], inputs: Array(batchRows[(s.start * F)..<((s.start + s.count) * F)]),
-                                        featureCount: F, labels: Array(labels[s.start..<(s.start + s.count)]),
-                                        firstQueryIndex: firsts[i], time: 0)
-                out[i] = mons.flatMap { $0.observe(mb) }
-                i += w
-              }
-            }
+          let segs = benignSegments.map {
+            MonitorJob.Segment(client: $0.client, name: records[$0.client].name, firstQueryIndex: records[$0.client].answered,
+                               start: $0.start, count: $0.count)
           }
+          monitorJob = MonitorJob(monitors: monitors, segments: segs, rows: rows, labels: labels, featureCount: F,
+                                  workers: workers, async: !c.revokeOnAlarm)
+          if c.revokeOnAlarm { note(monitorJob!, &records, &liveBenign); monitorJob = nil }
         }
-        for (i, s) in benignSegments.enumerated() {
+        for s in benignSegments {
           var rec = records[s.client]
           for r in s.start..<(s.start + s.count) {
             if labels[r] == truth[r] { rec.correct += 1 }
             if raw[r] == truth[r] { rec.correctUndefended += 1 }
           }
           rec.answered += s.count
-          rec.note(found[i])
-          if c.revokeOnAlarm && !found[i].isEmpty && !rec.exhausted { rec.exhausted = true; liveBenign -= 1 }
           if let b = c.perClientBudget, rec.answered >= b, !rec.exhausted { rec.exhausted = true; liveBenign -= 1 }
           records[s.client] = rec
         }
@@ -227,9 +224,11 @@ public final class Simulation {
         progress?(total, c.queries)
       }
     } catch {
+      _ = monitorJob?.wait()
       gateway.closeAndDrain(waiting)
       throw error
     }
+    if let job = monitorJob { note(job, &records, &liveBenign) }
     gateway.closeAndDrain(waiting)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
 
