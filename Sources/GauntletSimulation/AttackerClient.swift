@@ -9,7 +9,7 @@ import GauntletOracle
 ///
 /// The client is a stream: when a run ends it attacks the next samples (`samples(round)`), until
 /// its budget is refused, the simulation ends, or a run gets no row answered.
-final class AttackerClient: @unchecked Sendable {
+final class AttackerClient: GatewayClient, @unchecked Sendable {
   // Safe: `run` / `failure` are written on the attacker thread before it reports `finish` to the
   // gateway (under the gateway's lock) and read by the loop only after every attacker finished.
   let slot: Int
@@ -29,6 +29,8 @@ final class AttackerClient: @unchecked Sendable {
     self.slot = slot; self.client = client; self.name = name; self.attack = attack; self.oracle = oracle
     self.model = model; self.samples = samples
   }
+
+  var attackName: String { attack.name }
 
   /// Starts the attack thread; it reports to `gateway` when it ends.
   func start(_ gateway: QueryGateway) {
@@ -56,4 +58,17 @@ final class AttackerClient: @unchecked Sendable {
     t.stackSize = 1 << 21
     t.start()
   }
+}
+
+/// A client whose rows reach the victim through its own `Oracle` over the `QueryGateway` (evasion
+/// attackers and thieves), running on its own thread.
+protocol GatewayClient: AnyObject {
+  var slot: Int { get }
+  var client: Int { get }
+  var name: String { get }
+  var oracle: Oracle { get }
+  var model: GatewayClassifier { get }
+  var failure: String? { get }
+  var attackName: String { get }
+  func start(_ gateway: QueryGateway)
 }

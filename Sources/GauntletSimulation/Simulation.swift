@@ -34,6 +34,8 @@ public final class Simulation {
   public let devices: [SimulationDevice]
   public let monitors: [any QueryMonitor]
   public let test: Dataset
+  /// What thieves query (row-major, the model's features): the training split in the CLI.
+  public let thiefData: [Float]?
   /// The kind of each client, in client order.
   public let kinds: [ClientKind]
   /// Text of the monitors for the report.
@@ -44,7 +46,7 @@ public final class Simulation {
   private let attackSpecs: [ClientKind: String]
 
   public init(devices: [SimulationDevice], test: Dataset, monitors: [any QueryMonitor] = [],
-              configuration: SimulationConfiguration, monitorSpec: String? = nil) throws {
+              configuration: SimulationConfiguration, monitorSpec: String? = nil, thiefData: [Float]? = nil) throws {
     try configuration.validate()
     guard let first = devices.first else {
       throw SimulationError.badParameter(name: "devices", detail: "need at least one device")
@@ -55,14 +57,31 @@ public final class Simulation {
     }
     kinds = try configuration.mix.assign(clients: configuration.clients)
     if let thief = kinds.first(where: \.isThief) {
-      throw SimulationError.unavailableClientKind(thief.rawValue, reason: "learning-based extraction clients are not built into this simulator yet")
+      guard let t = thiefData, !t.isEmpty, t.count % F == 0 else {
+        throw SimulationError.unavailableClientKind(thief.rawValue, reason: "thief clients need thief data (rows of \(F) features): pass thiefData (the CLI uses the training split)")
+      }
+      if let bad = t.firstIndex(where: { !configuration.inputBounds.contains($0) }) {
+        throw SimulationError.badParameter(name: "thief data", detail: "value \(t[bad]) at \(bad) is outside the input box \(configuration.inputBounds)")
+      }
     }
     var specs: [ClientKind: String] = [:]
-    for k in Set(kinds) where k.isEvasion {
+    for k in Set(kinds) where k != .benign {
       let s = configuration.attackSpec(k)!
-      _ = try ScoreAttackSpec.parse(s)
+      if k.isThief {
+        let spec = try ExtractionAttackSpec(parsing: s)
+        guard spec.method.rawValue == k.rawValue else {
+          throw SimulationError.badParameter(name: "attack spec", detail: "'\(s)' is not a \(k.rawValue) spec")
+        }
+      } else {
+        guard ScoreAttackSpec.names.contains(String(s.prefix { $0 != ":" }).lowercased()),
+              String(s.prefix { $0 != ":" }).lowercased() == k.rawValue else {
+          throw SimulationError.badParameter(name: "attack spec", detail: "'\(s)' is not a \(k.rawValue) spec")
+        }
+        _ = try ScoreAttackSpec.parse(s)
+      }
       specs[k] = s
     }
+    self.thiefData = thiefData
     attackSpecs = specs
     self.configuration = configuration; self.devices = devices; self.monitors = monitors; self.test = test
     self.monitorSpec = monitorSpec ?? (monitors.isEmpty ? "none" : monitors.map(\.name).joined(separator: ","))
@@ -82,20 +101,36 @@ public final class Simulation {
       return ClientRecord(name: "\(k.rawValue)-\(String(i).leftPadded(5))", kind: k, rng: s)
     }
     let benign = kinds.indices.filter { kinds[$0] == .benign }
-    let attackerClients = kinds.indices.filter { kinds[$0].isEvasion }
+    let attackerClients = kinds.indices.filter { kinds[$0] != .benign }
 
     // Attackers: their samples, attacks and oracles, built before anything runs.
+    let monitors = self.monitors
+    func oracle(_ model: GatewayClassifier) throws -> Oracle {
+      try Oracle(model: model, configuration: OracleConfiguration(
+        mode: c.mode, defenses: primary.chain, monitors: monitors, monitorAction: c.revokeOnAlarm ? .revokeBudget : .record,
+        budget: QueryBudget(perClient: c.perClientBudget), inputBounds: c.inputBounds))
+    }
     let gateway = QueryGateway(attackers: attackerClients.count)
-    var attackers: [AttackerClient] = []
+    var attackers: [any GatewayClient] = []
+    let thief = try thiefData.map { try ThiefData(features: $0, featureCount: F, name: "thief-data") }
     if !attackerClients.isEmpty {
       let correct = try correctlyClassified(primary)
       guard !correct.isEmpty else {
         throw SimulationError.badParameter(name: "test data", detail: "the victim classifies no test sample correctly: nothing to attack")
       }
       for (slot, ci) in attackerClients.enumerated() {
+        let clientSeed = c.seed &+ UInt64(ci) &* 7919
+        if kinds[ci].isThief {
+          let model = GatewayClassifier(backend: primary.backend, inputShape: primary.model.inputShape, classCount: K,
+                                        slot: slot, gateway: gateway)
+          attackers.append(ThiefClient(slot: slot, client: ci, name: records[ci].name,
+                                       spec: try ExtractionAttackSpec(parsing: attackSpecs[kinds[ci]]!), thief: thief!,
+                                       seed: clientSeed, oracle: try oracle(model), model: model))
+          continue
+        }
         var spec = attackSpecs[kinds[ci]]!
         if !spec.lowercased().contains("seed=") {
-          spec += (spec.contains(":") ? "," : ":") + "seed=\(c.seed &+ UInt64(ci) &* 7919)"
+          spec += (spec.contains(":") ? "," : ":") + "seed=\(clientSeed)"
         }
         let attack = try ScoreAttackSpec.parse(spec)
         let A = c.attackSamples, attackerCount = attackerClients.count, inputShape = primary.model.inputShape
@@ -108,11 +143,7 @@ public final class Simulation {
         }
         let model = GatewayClassifier(backend: primary.backend, inputShape: primary.model.inputShape, classCount: K,
                                       slot: slot, gateway: gateway)
-        let oracle = try Oracle(model: model, configuration: OracleConfiguration(
-          mode: c.mode, defenses: primary.chain, monitors: monitors,
-          monitorAction: c.revokeOnAlarm ? .revokeBudget : .record,
-          budget: QueryBudget(perClient: c.perClientBudget), inputBounds: c.inputBounds))
-        attackers.append(AttackerClient(slot: slot, client: ci, name: records[ci].name, attack: attack, oracle: oracle,
+        attackers.append(AttackerClient(slot: slot, client: ci, name: records[ci].name, attack: attack, oracle: try oracle(model),
                                         model: model, samples: samples))
       }
     }
@@ -247,10 +278,17 @@ public final class Simulation {
         o.flaggedAtQuery = first.queryIndex; o.flaggedBy = first.monitor
       }
       o.budgetExhausted = usage.refusedRows > 0
-      o.attack = a.attack.name
-      o.samplesAttacked = a.attacked
-      o.evasions = a.evasions
+      o.attack = a.attackName
       o.error = a.failure
+      if let e = a as? AttackerClient {
+        o.samplesAttacked = e.attacked
+        o.evasions = e.evasions
+      }
+      if let t = a as? ThiefClient, let run = t.run {
+        let evaluation = try ExtractionEvaluation(victim: primary.model, testInputs: test.features, testLabels: test.labels,
+                                                  box: c.inputBounds, uniformSamples: 100, transferSamples: 0, seed: c.seed)
+        o.stolenFidelity = try evaluation.measure(run.substitute).fidelityTest
+      }
       perClient[a.client] = o
     }
     return report(perClient: perClient, records: records, total: total, batches: batches, seconds: seconds,

@@ -26,7 +26,8 @@ public struct SimulationConfiguration: Sendable {
   public var mode: OutputMode = .probabilities
   /// The declared input box.
   public var inputBounds: ClosedRange<Float> = 0...1
-  /// Attack spec per evasion kind (`ScoreAttackSpec` text), overriding `ClientKind.defaultAttackSpec`.
+  /// Attack spec per attacking kind (`ScoreAttackSpec` text for evasion kinds, `ExtractionAttackSpec`
+  /// text for thieves), overriding `ClientKind.defaultAttackSpec`.
   public var attackSpecs: [ClientKind: String] = [:]
   /// Test samples each evasion client attacks.
   public var attackSamples: Int = 2
@@ -52,11 +53,11 @@ public struct SimulationConfiguration: Sendable {
     guard inputBounds.lowerBound.isFinite, inputBounds.upperBound.isFinite else {
       throw SimulationError.badParameter(name: "input bounds", detail: "must be finite")
     }
-    for k in attackSpecs.keys where !k.isEvasion {
-      throw SimulationError.badParameter(name: "attack spec", detail: "\(k.rawValue) is not an evasion client kind")
+    for k in attackSpecs.keys where k == .benign {
+      throw SimulationError.badParameter(name: "attack spec", detail: "benign clients take no attack spec")
     }
   }
 
-  /// The attack spec evasion clients of `kind` run.
+  /// The attack spec clients of `kind` run.
   public func attackSpec(_ kind: ClientKind) -> String? { attackSpecs[kind] ?? kind.defaultAttackSpec }
 }

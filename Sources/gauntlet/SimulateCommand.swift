@@ -10,7 +10,8 @@ struct SimulateCommand: ParsableCommand {
     abstract: "Simulate a deployment: many clients (benign and attackers) querying a victim at large batch.",
     discussion: """
       Client kinds: \(ClientKind.allCases.map(\.rawValue).joined(separator: ", ")). Evasion clients run the \
-      score-based attack of that name (default specs: \(ClientKind.allCases.compactMap(\.defaultAttackSpec).joined(separator: "; "))). \
+      score-based attack of that name, thieves (knockoff, jbda) the extraction attack of that name on \
+      the training split, then train a substitute (default specs: \(ClientKind.allCases.compactMap(\.defaultAttackSpec).joined(separator: "; "))). \
       Example: gauntlet simulate --model victim.gmodel --clients 1000 --mix benign:0.99,square:0.01 \
       --queries 1000000 --defense round:2 --monitors prada --out sim.json
       """)
@@ -28,7 +29,7 @@ struct SimulateCommand: ParsableCommand {
   @Option(help: "Std of the Gaussian noise benign clients add to test samples.") var noise: Float = 0.05
   @Option(help: "Rows each client may have answered (default unlimited).") var budget: Int?
   @Option(help: "Test samples each evasion client attacks.") var attackSamples: Int = 2
-  @Option(help: "Attack specs overriding the defaults, ';'-separated, e.g. 'square:eps=0.1,queries=500;nes:eps=0.1'.")
+  @Option(help: "Attack specs overriding the defaults, ';'-separated, e.g. 'square:eps=0.1,queries=500;knockoff:budget=2000'.")
   var attacks: String?
   @Flag(help: "Monitor alarms revoke the client's budget (default: only recorded).") var revoke = false
   @Option(help: "Seed (same seed, same outcome).") var seed: UInt64 = 1
@@ -81,7 +82,7 @@ struct SimulateCommand: ParsableCommand {
   func run() throws {
     let config = try simulationConfiguration()
     let backends = try makeBackends()          // a bad device index fails here, before any work
-    let (_, test) = try data.trainTest()
+    let (train, test) = try data.trainTest()
     let victim = try ModelLoading.load(model, on: backends[0])
     var devices: [SimulationDevice] = []
     for be in backends {
@@ -91,7 +92,8 @@ struct SimulateCommand: ParsableCommand {
     }
     let mons = try SimulationMonitors.parse(monitors, calibrationRows: test.features, featureCount: test.featureCount,
                                             noise: config.benignNoise, seed: config.seed)
-    let sim = try Simulation(devices: devices, test: test, monitors: mons, configuration: config, monitorSpec: monitors)
+    let sim = try Simulation(devices: devices, test: test, monitors: mons, configuration: config, monitorSpec: monitors,
+                             thiefData: train.features)
     let bar = ProgressBar(total: config.queries, label: "simulate", quiet: quiet)
     sim.progress = { done, _ in bar.update(done) }
     let report = try sim.run()

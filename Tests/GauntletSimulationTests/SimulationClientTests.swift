@@ -33,4 +33,25 @@ struct SimulationClientTests {
       #expect(o.queries <= f + 1 + 4, "\(o.name) flagged at \(f) but answered \(o.queries)")
     }
   }
+
+  @Test(arguments: SimFixtures.backends.map(\.name))
+  func thievesStealThroughTheSimulation(backend: String) throws {
+    let be = SimFixtures.backends.first { $0.name == backend }!
+    var c = try SimFixtures.config(clients: 6, mix: "benign:0.5,knockoff:0.25,jbda:0.25", queries: 3_000)
+    c.attackSpecs = [.knockoff: "knockoff:budget=300,epochs=5", .jbda: "jbda:budget=300,epochs=3,seeds=20"]
+    let train = try Datasets.digitsTrainTest().train
+    let sim = try Simulation(devices: [SimFixtures.device(be)], test: SimFixtures.test(),
+                             monitors: MonitorCatalog.parse("prada:growing=64,every=8"), configuration: c,
+                             thiefData: train.features)
+    let r = try sim.run()
+    let thieves = r.outcome.perClient.filter { $0.kind.isThief }
+    #expect(thieves.count == 3)
+    for t in thieves {
+      #expect(t.error == nil, "\(t.name): \(t.error ?? "")")
+      #expect(t.queries > 0 && t.queries <= 300)
+      let f = try #require(t.stolenFidelity, "\(t.name) has no fidelity")
+      #expect(f > 0.3 && f <= 1)
+    }
+    #expect(r.outcome.kinds.first { $0.kind == .knockoff }?.meanStolenFidelity != nil)
+  }
 }

@@ -43,9 +43,12 @@ struct SimulationInputTests {
     badSpec.attackSpecs = [.square: "square:eps=0.1,bogus=3"]
     #expect(throws: GauntletError.self) { try Simulation(devices: [dev], test: SimFixtures.test(), configuration: badSpec) }
     #expect(throws: SimulationError.self) { try Simulation(devices: [], test: SimFixtures.test(), configuration: sq) }
+    var wrongKind = sq
+    wrongKind.attackSpecs = [.square: "nes:eps=0.1"]
+    #expect(throws: SimulationError.self) { try Simulation(devices: [dev], test: SimFixtures.test(), configuration: wrongKind) }
   }
 
-  @Test func thievesAreKnownButReportedUnavailable() throws {
+  @Test func thievesWithoutThiefDataAreRejected() throws {
     let c = SimulationConfiguration(clients: 10, mix: try ClientMix(parsing: "benign:0.5,knockoff:0.5"), queries: 10)
     #expect(throws: SimulationError.self) {
       try Simulation(devices: [SimFixtures.device(SimFixtures.cpu)], test: SimFixtures.test(), configuration: c)
