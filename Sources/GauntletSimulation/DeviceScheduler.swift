@@ -69,12 +69,19 @@ final class DeviceScheduler {
       guard split[i] > 0 else { slots[i].result = .success((Answers(), 0)); return }
       let t0 = DispatchTime.now().uptimeNanoseconds
       slots[i].result = Result {
-        let chunk = Array(rows[(starts[i] * F)..<((starts[i] + split[i]) * F)])
+        // A full batch on one device goes as it is (no copy).
+        let whole = starts[i] == 0 && split[i] * F == rows.count
+        let chunk = whole ? rows : Array(rows[(starts[i] * F)..<((starts[i] + split[i]) * F)])
         let a = try self.run(self.devices[i], chunk, rows: split[i])
         return (a, Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9)
       }
     }
     if devices.count == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: devices.count, execute: work) }
+    if devices.count == 1 {
+      let (a, sec) = try slots[0].result!.get()
+      rowsDone[0] += n; busySeconds[0] += sec
+      return a
+    }
     var out = Answers()
     out.logits.reserveCapacity(n * K); out.defended.reserveCapacity(n * K)
     for i in devices.indices {
