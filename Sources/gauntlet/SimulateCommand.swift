@@ -90,8 +90,8 @@ struct SimulateCommand: ParsableCommand {
       let chain = try DefenseChain(parsing: defense, context: DefenseContext(surrogate: m, key: 0x6A57))
       devices.append(try SimulationDevice(model: m, chain: chain))
     }
-    let mons = try SimulationMonitors.parse(monitors, calibrationRows: test.features, featureCount: test.featureCount,
-                                            noise: config.benignNoise, seed: config.seed)
+    let mons = try SimulationMonitors.parse(monitors, calibrationRows: test.features, calibrationLabels: test.labels,
+                                            featureCount: test.featureCount, noise: config.benignNoise, seed: config.seed)
     let sim = try Simulation(devices: devices, test: test, monitors: mons, configuration: config, monitorSpec: monitors,
                              thiefData: train.features)
     let bar = ProgressBar(total: config.queries, label: "simulate", quiet: quiet)

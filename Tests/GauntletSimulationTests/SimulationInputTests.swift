@@ -54,4 +54,19 @@ struct SimulationInputTests {
       try Simulation(devices: [SimFixtures.device(SimFixtures.cpu)], test: SimFixtures.test(), configuration: c)
     }
   }
+
+  @Test func monitorSpecsParse() throws {
+    let test = try SimFixtures.test()
+    let m = try SimulationMonitors.parse("prada:every=10", calibrationRows: test.features, calibrationLabels: test.labels,
+                                        featureCount: 64, noise: 0.05, seed: 1)
+    #expect(m.count == 1 && m[0] is PRADAMonitor)
+    // A bare knn needs labelled benign rows to calibrate on.
+    #expect(throws: SimulationError.self) {
+      try SimulationMonitors.parse("knn", calibrationRows: test.features, calibrationLabels: [], featureCount: 64, noise: 0.05, seed: 1)
+    }
+    #expect(throws: GauntletError.self) {
+      try SimulationMonitors.parse("prada,bogus", calibrationRows: test.features, calibrationLabels: test.labels,
+                                   featureCount: 64, noise: 0.05, seed: 1)
+    }
+  }
 }
