@@ -9,10 +9,10 @@ import GauntletOracle
 /// batches for the backend(s), answered through the defense chain, watched by the monitors and
 /// accounted per client.
 ///
-/// Each round the loop (1) waits until every attacker thread has either submitted its next
-/// request or finished (`QueryGateway`), (2) puts those rows first in the batch and fills the rest
-/// with bursts of `benignBurst` rows from benign clients in round-robin order (each benign client
-/// at most once per batch), (3) answers the batch on the devices (`DeviceScheduler`: split by
+/// Each round the loop (1) fills the batch with bursts of `benignBurst` rows from benign clients
+/// in round-robin order (each benign client at most once per batch), leaving room for as many
+/// attacker rows as the last round had, (2) waits until every attacker thread has either
+/// submitted its next request or finished (`QueryGateway`) and appends those rows, (3) answers the batch on the devices (`DeviceScheduler`: split by
 /// measured speed, forward pass, defense chain), (4) hands attackers their raw logits (their own
 /// oracle applies the chain, the monitors and the ledger) and (5) feeds benign rows to the
 /// monitors (clients in parallel) and accounts them. The run stops after exactly `queries` rows
@@ -173,32 +173,15 @@ public final class Simulation {
     }
 
     do {
+      var lastAttackerRows = 0
       while true {
-        waiting = gateway.quiescent()
         if total >= c.queries { break }
         segments.removeAll(keepingCapacity: true)
         var n = 0
-        // 1. Attackers' requests, whole, in slot order (refused when they would pass the total).
-        for r in waiting {
-          let m = r.rows.count / F
-          if total + n + m > c.queries {
-            r.result = .failure(GauntletError.budgetExhausted(client: "(simulation)", limit: c.queries, requested: m, used: total + n))
-            r.done.signal()
-            continue
-          }
-          if rows.count < (n + m) * F { rows += [Float](repeating: 0, count: (n + m) * F - rows.count) }
-          if truth.count < n + m { truth += [Int32](repeating: 0, count: n + m - truth.count) }
-          rows.withUnsafeMutableBufferPointer { dst in
-            r.rows.withUnsafeBufferPointer { src in
-              (dst.baseAddress! + n * F).update(from: src.baseAddress!, count: m * F)
-            }
-          }
-          segments.append(Segment(client: attackerClients[r.slot], start: n, count: m, request: r))
-          n += m
-        }
-        waiting.removeAll { r in segments.contains { $0.request === r } == false }
-        // 2. Benign bursts, round robin, each benign client at most once per batch.
-        var room = Swift.min(c.batchSize - n, c.queries - total - n)
+        // 1. Benign bursts, round robin, each benign client at most once per batch, leaving room for
+        //    as many attacker rows as the last round had. Filled while the attackers compute their
+        //    next requests.
+        var room = Swift.min(c.batchSize - lastAttackerRows, c.queries - total)
         var visited = 0
         while room > 0 && liveBenign > 0 && visited < benign.count {
           let ci = benign[cursor]
@@ -214,6 +197,28 @@ public final class Simulation {
           segments.append(Segment(client: ci, start: n, count: burst, request: nil))
           n += burst; room -= burst
         }
+        // 2. Attackers' requests, whole, in slot order (refused when they would pass the total).
+        waiting = gateway.quiescent()
+        var attackerRows = 0
+        for r in waiting {
+          let m = r.rows.count / F
+          if total + n + m > c.queries {
+            r.result = .failure(GauntletError.budgetExhausted(client: "(simulation)", limit: c.queries, requested: m, used: total + n))
+            r.done.signal()
+            continue
+          }
+          if rows.count < (n + m) * F { rows += [Float](repeating: 0, count: (n + m) * F - rows.count) }
+          if truth.count < n + m { truth += [Int32](repeating: 0, count: n + m - truth.count) }
+          rows.withUnsafeMutableBufferPointer { dst in
+            r.rows.withUnsafeBufferPointer { src in
+              (dst.baseAddress! + n * F).update(from: src.baseAddress!, count: m * F)
+            }
+          }
+          segments.append(Segment(client: attackerClients[r.slot], start: n, count: m, request: r))
+          n += m; attackerRows += m
+        }
+        lastAttackerRows = attackerRows
+        waiting.removeAll { r in segments.contains { $0.request === r } == false }
         if n == 0 {
           if waiting.isEmpty && gateway.allFinished { break }
           continue
