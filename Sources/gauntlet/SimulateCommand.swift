@@ -95,7 +95,12 @@ struct SimulateCommand: ParsableCommand {
     let sim = try Simulation(devices: devices, test: test, monitors: mons, configuration: config, monitorSpec: monitors,
                              thiefData: train.features)
     let bar = ProgressBar(total: config.queries, label: "simulate", quiet: quiet)
-    sim.progress = { done, _ in bar.update(done) }
+    let started = Date()
+    sim.progress = { done, _ in
+      guard bar.isActive else { return }
+      let rate = Double(done) / Swift.max(Date().timeIntervalSince(started), 1e-9)
+      bar.update(done, suffix: String(format: "%.0f queries/s", rate))
+    }
     let report = try sim.run()
     bar.finish()
     let o = report.outcome
