@@ -36,6 +36,10 @@ final class QueryGateway: @unchecked Sendable {
       cond.unlock()
       throw GauntletError.budgetExhausted(client: "(simulation)", limit: 0, requested: rows.count, used: 0)
     }
+    guard pending[slot] == nil else {
+      cond.unlock()
+      throw GauntletError.unsupported(operation: "concurrent queries from one simulated client (slot \(slot))", backend: "simulation")
+    }
     pending[slot] = req
     cond.signal()
     cond.unlock()
