@@ -4,7 +4,8 @@ import Gauntlet
 /// The default deployment simulation (digits MLP victim, 1 000 clients: 99% benign, 1% Square
 /// attackers; rounding to 2 decimals; with and without PRADA) on each backend: queries/s, the
 /// device's own rows/s, and peak resident memory per run (`VmHWM`, reset before each run) at
-/// 10⁵, 10⁶ and 10⁷ queries, to show that memory does not grow with the query count.
+/// 10⁵, 10⁶ and 10⁷ queries, to show that memory does not grow with the query count; then all
+/// backends together (multi-device split; the "device rows/s" column shows each one's share).
 enum SimulateBench {
   static func run(_ ctx: BenchContext) throws -> BenchReport {
     var report = BenchReport(name: "simulate", columns: ["backend", "monitors", "queries", "seconds", "queries/s",
@@ -42,6 +43,27 @@ enum SimulateBench {
                               "squareFlagged": sq?.flagged ?? 0, "squareEvasionSuccess": sq?.evasionSuccessRate ?? 0])
         }
       }
+    }
+    // Every backend at once: each batch split in proportion to measured speed.
+    if ctx.backends.count > 1 {
+      let q = ctx.quick ? 100_000 : 1_000_000
+      var c = SimulationConfiguration(clients: 1000, mix: try ClientMix(parsing: "benign:0.99,square:0.01"), queries: q)
+      c.seed = 1
+      let devices = try ctx.backends.map { be in
+        try SimulationDevice(model: be === cpu ? victim : try Sequential.load(file, on: be), chain: try DefenseChain(parsing: "round:2"))
+      }
+      let sim = try Simulation(devices: devices, test: test, configuration: c, monitorSpec: "none")
+      ProcessMemory.resetPeak()
+      let r = try sim.run()
+      let peak = Double(ProcessMemory.peakResidentBytes() ?? 0) / 1_048_576
+      let name = ctx.backends.map(\.name).joined(separator: " + ")
+      let split = r.devices.map { String(format: "%.0f%%", $0.share * 100) }.joined(separator: "/")
+      report.add([name, "none", "\(q)", fmt(r.seconds, 2), fmt(r.queriesPerSecond, 0), split, fmt(peak, 0),
+                  "\(r.outcome.benignFalsePositives)/\(r.outcome.benignClients)", "-"],
+                 record: ["backend": name, "defense": "round:2", "monitors": "none", "queries": q, "clients": 1000,
+                          "seconds": r.seconds, "queriesPerSecond": r.queriesPerSecond, "peakResidentMiB": peak,
+                          "devices": r.devices.map { ["backend": $0.backend, "rows": $0.rows, "rowsPerSecond": $0.rowsPerSecond,
+                                                      "share": $0.share] as [String: Any] }])
     }
     return report
   }
