@@ -107,8 +107,12 @@ struct SimulateCommand: ParsableCommand {
     print(String(format: "%d queries in %.2f s: %.0f queries/s (%@)", o.totalQueries, report.seconds, report.queriesPerSecond,
                  report.devices.map { String(format: "%@ %.0f rows/s, %.0f%%", $0.backend, $0.rowsPerSecond, $0.share * 100) }
                    .joined(separator: "; ")))
-    print(String(format: "honest users: accuracy %.2f%% under the defenses (%.2f%% without), %d/%d benign clients flagged",
-                 o.honestAccuracy * 100, o.undefendedAccuracy * 100, o.benignFalsePositives, o.benignClients))
+    if o.benignClients > 0 {
+      print(String(format: "honest users: accuracy %.2f%% under the defenses (%.2f%% without), %d/%d benign clients flagged",
+                   o.honestAccuracy * 100, o.undefendedAccuracy * 100, o.benignFalsePositives, o.benignClients))
+    } else {
+      print("no benign clients")
+    }
     for k in o.kinds where k.kind != .benign {
       var line = "\(k.kind.rawValue): \(k.clients) clients, \(k.queries) queries, \(k.flagged) flagged"
       if let q = k.meanQueriesToFlag { line += String(format: " (after %.0f queries on average)", q) }
