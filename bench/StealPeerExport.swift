@@ -5,7 +5,8 @@ import Gauntlet
 /// the digits victim (PyTorch safetensors), the thief pools (the training split with 10 k-means
 /// groups; 2000 stroke images for Copycat) and the test split as NPY into `$GAUNTLET_PEER_DIR`
 /// (default `peer`), and runs Copycat and Knockoff (random, adaptive) at budgets 250/500/1000
-/// behind the defenses matching ART's postprocessors, on the first backend given, writing
+/// behind the defenses matching ART's postprocessors, five attack seeds each (medians and the
+/// accuracy range are reported), on the first backend given, writing
 /// `gauntlet-extraction.json` there and `bench/results/steal-peer.json`.
 ///
 ///     .build/release/gauntlet-bench steal-peer --backends cpu
@@ -24,7 +25,7 @@ enum StealPeerExport {
     let dir = ProcessInfo.processInfo.environment["GAUNTLET_PEER_DIR"] ?? "peer"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     guard let be = ctx.backends.first else { throw GauntletError.invalidArgument(name: "backends", detail: "give one backend") }
-    var report = BenchReport(name: "steal-peer", columns: ["attack", "postprocessor", "budget", "queries", "accuracy", "fidelity", "seconds"])
+    var report = BenchReport(name: "steal-peer", columns: ["attack", "postprocessor", "budget", "queries", "accuracy (median of 5 seeds)", "range", "fidelity", "seconds"])
     let victim = try VictimRecipes.digitsMLP(on: be, seed: 1)
     try victim.exportTorch(path: dir + "/victim.safetensors")
     let (train, test) = try Datasets.digitsTrainTest()
@@ -43,16 +44,26 @@ enum StealPeerExport {
         for b in budgets {
           let oracle = try Oracle(model: victim, configuration: OracleConfiguration(
             mode: .probabilities, defenses: DefenseChain(parsing: chain, context: DefenseContext(key: 7)), inputBounds: 0...1))
-          let t0 = Timing.now()
-          let run = try Extraction.steal(oracle.session(client: "thief"), spec: ExtractionAttackSpec(parsing: attack).withBudget(b),
-                                         thief: key == "copycat" ? strokes : domain, seed: 1)
-          let secs = Timing.now() - t0
-          let m = try evaluation.measure(run.substitute)
-          rows.append(["attack": key, "postprocessor": art, "budget": "\(b)", "queries": "\(run.result.queries)",
-                       "accuracy": "\(m.testAccuracy)", "fidelity": "\(m.fidelityTest)", "seconds": "\(secs)"])
-          report.add([key, art, "\(b)", "\(run.result.queries)", fmt(m.testAccuracy * 100, 1) + "%", fmt(m.fidelityTest * 100, 1) + "%", fmt(secs, 3)],
-                     record: ["attack": key, "postprocessor": art, "budget": b, "queries": run.result.queries,
-                              "accuracy": m.testAccuracy, "fidelity": m.fidelityTest, "seconds": secs])
+          // Five attack seeds (the thief pool fixed): median accuracy, fidelity and seconds, and the spread.
+          var accs: [Double] = [], fids: [Double] = [], secs: [Double] = [], queries = 0
+          for seed in UInt64(1)...5 {
+            let oracle = try Oracle(model: victim, configuration: OracleConfiguration(
+              mode: .probabilities, defenses: DefenseChain(parsing: chain, context: DefenseContext(key: 7)), inputBounds: 0...1))
+            let t0 = Timing.now()
+            let run = try Extraction.steal(oracle.session(client: "thief"), spec: ExtractionAttackSpec(parsing: attack).withBudget(b),
+                                           thief: key == "copycat" ? strokes : domain, seed: seed)
+            secs.append(Timing.now() - t0)
+            let m = try evaluation.measure(run.substitute)
+            accs.append(m.testAccuracy); fids.append(m.fidelityTest); queries = run.result.queries
+          }
+          func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+          rows.append(["attack": key, "postprocessor": art, "budget": "\(b)", "queries": "\(queries)",
+                       "accuracy": "\(median(accs))", "fidelity": "\(median(fids))", "seconds": "\(median(secs))",
+                       "accuracyMin": "\(accs.min()!)", "accuracyMax": "\(accs.max()!)", "accuracySeed1": "\(accs[0])"])
+          report.add([key, art, "\(b)", "\(queries)", fmt(median(accs) * 100, 1) + "%",
+                      fmt(accs.min()! * 100, 1) + "–" + fmt(accs.max()! * 100, 1) + "%", fmt(median(fids) * 100, 1) + "%", fmt(median(secs), 3)],
+                     record: ["attack": key, "postprocessor": art, "budget": b, "queries": queries, "accuracy": median(accs),
+                              "accuracyMin": accs.min()!, "accuracyMax": accs.max()!, "fidelity": median(fids), "seconds": median(secs)])
         }
       }
     }

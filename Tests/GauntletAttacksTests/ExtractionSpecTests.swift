@@ -46,3 +46,35 @@ import Gauntlet
     #expect(throws: GauntletError.self) { try ThiefData(features: [1, 2], featureCount: 2, groups: [0, 1]) }
   }
 }
+
+@Suite struct ThiefDataTests {
+  @Test func sourcesStayInTheBoxWithTheRightShape() throws {
+    let train = try Datasets.digitsTrainTest().train
+    for source in ThiefData.Source.allCases {
+      let t = try ThiefData.make(source, domain: train.features, featureCount: 64, count: 50, box: 0...1, seed: 3)
+      #expect(t.featureCount == 64)
+      #expect(t.count == (source == .domain ? train.count : 50), "\(source)")
+      #expect(t.features.allSatisfy { $0 >= 0 && $0 <= 1 }, "\(source)")
+      let again = try ThiefData.make(source, domain: train.features, featureCount: 64, count: 50, box: 0...1, seed: 3)
+      #expect(again.features == t.features, "\(source) is seeded")
+    }
+    let g = try ThiefData(features: Array(train.features.prefix(64 * 200)), featureCount: 64).clustered(5)
+    #expect(g.groups?.count == 200 && Set(g.groups!).count <= 5 && Set(g.groups!).count >= 2)
+    #expect(throws: GauntletError.self) { try ThiefData.make(.noise, domain: [], featureCount: 64, count: 0, box: 0...1, seed: 0) }
+    #expect(throws: GauntletError.self) { try g.clustered(0) }
+  }
+
+  /// A monitor that revokes the budget ends the attack early, without an error.
+  @Test func revokedBudgetEndsTheAttackCleanly() throws {
+    let victim = try ExtractionFixtures.victim(on: Fixtures.cpu)
+    let prada = try MonitorCatalog.parse("prada:delta=0.9,min=50")
+    let oracle = try Oracle(model: victim, configuration: OracleConfiguration(
+      mode: .probabilities, monitors: prada, monitorAction: .revokeBudget, inputBounds: 0...1))
+    let session = oracle.session(client: "thief")
+    let run = try Extraction.steal(session, spec: ExtractionAttackSpec(parsing: "jbda:budget=1000,seeds=20,lambda=0.2,\(ExtractionFixtures.cheap)"),
+                                   thief: ExtractionFixtures.thief(), seed: 9)
+    #expect(run.result.queriesToDetection != nil)
+    #expect(run.result.queries < 1000 && run.result.queries == session.usage.answered.total)
+    #expect(run.result.stoppedEarly != nil)
+  }
+}

@@ -1,7 +1,9 @@
 import GauntletCore
 
 /// Which learning-based extraction attack to run. Structure-stealing and equation-solving attacks
-/// live in `Extraction/Structure/` and are wired in beside these.
+/// live in `Extraction/Structure/` and are wired in beside these: a new case here, its keys in
+/// `ExtractionAttackSpec.methodKeys`, and its branch in `Extraction.steal` (or its own entry point
+/// taking the same spec).
 public enum ExtractionMethod: String, Sendable, Hashable, Codable, CaseIterable {
   /// Query the thief data as given (no selection) and train a substitute on the answers: plain
   /// substitute training (Tramèr et al. 2016, §5 "model extraction" baseline).
