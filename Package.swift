@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependencies point down only:
-//   gauntlet / gauntlet-bench → Gauntlet (umbrella) → Evaluation → Attacks, Defenses, ZerothOrder
+//   gauntlet / gauntlet-bench → Gauntlet (umbrella) → Evaluation, Simulation → Attacks, Defenses, ZerothOrder
 //   → Oracle → Models → Data → Core ← CPU, OpenCL backends.
 let package = Package(
   name: "Gauntlet",
@@ -34,10 +34,13 @@ let package = Package(
     .target(name: "GauntletEvaluation",
             dependencies: ["GauntletCore", "GauntletModels", "GauntletOracle", "GauntletDefenses",
                            "GauntletAttacks", "GauntletZerothOrder"]),
+    .target(name: "GauntletSimulation",
+            dependencies: ["GauntletCore", "GauntletData", "GauntletModels", "GauntletOracle", "GauntletDefenses",
+                           "GauntletAttacks"]),
     .target(name: "Gauntlet",
             dependencies: ["GauntletCore", "GauntletCPU", "GauntletOpenCL", "GauntletConformance",
                            "GauntletData", "GauntletModels", "GauntletOracle", "GauntletZerothOrder",
-                           "GauntletDefenses", "GauntletAttacks", "GauntletEvaluation"]),
+                           "GauntletDefenses", "GauntletAttacks", "GauntletEvaluation", "GauntletSimulation"]),
     .executableTarget(name: "gauntlet",
                       dependencies: ["Gauntlet",
                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -51,6 +54,7 @@ let package = Package(
     .testTarget(name: "GauntletDefensesTests", dependencies: ["Gauntlet"]),
     .testTarget(name: "GauntletZerothOrderTests", dependencies: ["Gauntlet"]),
     .testTarget(name: "GauntletAttacksTests", dependencies: ["Gauntlet"]),
+    .testTarget(name: "GauntletSimulationTests", dependencies: ["Gauntlet"]),
   ],
   swiftLanguageModes: [.v5]
 )

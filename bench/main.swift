@@ -8,6 +8,7 @@ let benches: [String: (BenchContext) throws -> BenchReport] = [
   "forward": ForwardBench.run,
   "oracle": OracleBench.run,
   "structure": StructureBench.run,
+  "simulate": SimulateBench.run,
   "steal": StealBench.run,
   "steal-peer": StealPeerExport.run,
 ]

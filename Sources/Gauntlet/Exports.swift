@@ -10,3 +10,4 @@
 @_exported import GauntletDefenses
 @_exported import GauntletAttacks
 @_exported import GauntletEvaluation
+@_exported import GauntletSimulation

@@ -17,7 +17,8 @@ struct BackendOptions: ParsableArguments {
     if device != nil && choice == .cpu {
       throw ValidationError("--device selects an OpenCL device; use it with --backend opencl")
     }
-    return try choice.make(device: device)
+    // A device index names an OpenCL device: with `auto` it must not be ignored silently.
+    return try (device != nil && choice == .auto ? .opencl : choice).make(device: device)
   }
 }
 
