@@ -1,0 +1,96 @@
+import Foundation
+import GauntletAttacks
+import GauntletCore
+import GauntletOracle
+
+/// Score-based black-box evasion (`ScoreAttackSpec`): Square (Andriushchenko et al. 2020), SimBA
+/// (Guo et al. 2019), NES (Ilyas et al. 2018), ZOO (Chen et al. 2017), SPSA (Uesato et al. 2018),
+/// through the oracle behind each defense chain.
+///
+/// One cell per (ε, seed) runs at the largest budget; success at each smaller budget is read off the
+/// per-sample query counts (a sample's run does not depend on the budget: it stops when it succeeds).
+public struct ScoreAttackAdapter: AttackAdapter {
+  public init() {}
+  public let kind = "score"
+  /// `prgf` is left out: it needs a surrogate model the configuration cannot name yet.
+  public let names = ["square", "simba", "nes", "zoo", "spsa"]
+
+  public func throughOracle(_ attack: String) -> Bool { true }
+  public func takesEpsilon(_ attack: String) -> Bool { attack != "zoo" }
+
+  /// The `ScoreAttackSpec` text of one setting.
+  func spec(_ a: AttackConfig, eps: Double?, budget: Int, seed: UInt64) -> String {
+    var parts: [String] = []
+    if let eps { parts.append("eps=\(eps)") }
+    parts.append("queries=\(budget)")
+    parts.append("seed=\(seed)")
+    if !a.paramText.isEmpty { parts.append(a.paramText) }
+    return "\(a.attack):" + parts.joined(separator: ",")
+  }
+
+  public func validate(_ a: AttackConfig) -> [String] {
+    var problems: [String] = []
+    for k in ["eps", "queries", "iters", "seed"] where a.params[k] != nil {
+      problems.append("params.\(k): give '\(k == "iters" || k == "queries" ? "budgets" : k == "seed" ? "seeds" : "eps")' at the entry's top level instead")
+    }
+    guard problems.isEmpty else { return problems }
+    let maxBudget = a.budgets.max() ?? 1
+    for eps in (a.eps.isEmpty ? [nil] : a.eps.map(Optional.some)) {
+      do { _ = try ScoreAttackSpec.parse(spec(a, eps: eps, budget: maxBudget, seed: a.seeds.first ?? 0)) } catch {
+        problems.append("\(error)")
+        break
+      }
+    }
+    return problems
+  }
+
+  public func variants(_ a: AttackConfig) -> [CellVariant] {
+    let eps: [Double?] = a.eps.isEmpty ? [nil] : a.eps
+    return eps.flatMap { e in a.seeds.map { CellVariant(eps: e, budget: nil, seed: $0) } }
+  }
+
+  public func run(_ a: AttackConfig, _ v: CellVariant, context: CellContext) throws -> CellOutcome {
+    let budgets = a.budgets.sorted()
+    let maxBudget = budgets.last ?? 1
+    let text = spec(a, eps: v.eps, budget: maxBudget, seed: v.seed)
+    let attack = try ScoreAttackSpec.parse(text)
+    let (x, host, labels) = try context.victim.points(a.samples)
+    let oracle = try context.oracle()
+    let run = try attack.run(oracle.session(client: "attacker"), inputs: x, labels: labels)
+    let s = run.summary
+    let adversarials = run.samples.map(\.adversarial)
+    // True success: the undefended victim's label of each adversarial (a defense may lie to the attacker).
+    let model = context.victim.model
+    let adv = try Tensor(adversarials.flatMap { $0 }, shape: [adversarials.count] + model.inputShape, on: context.backend)
+    let truth = try model.predictions(adv)
+    let trueSuccess = zip(truth, labels).filter { Int32($0) != $1 }.count
+    let n = Double(max(run.samples.count, 1))
+    var metrics: [String: Double] = [
+      "samples": Double(run.samples.count), "successRate": s.successRate,
+      "trueSuccessRate": Double(trueSuccess) / n,
+      "meanQueries": s.meanQueries, "medianQueries": s.medianQueries,
+      "medianQueriesOfSuccesses": s.medianQueriesOfSuccesses, "medianL2": s.medianL2, "medianLinf": s.medianLinf,
+      "cleanAccuracy": context.victim.cleanAccuracy,
+      "robustAccuracy": context.victim.cleanAccuracy * (1 - Double(trueSuccess) / n),
+      "maxBudget": Double(maxBudget),
+    ]
+    for b in budgets {
+      metrics["successAt\(b)"] = Double(run.samples.filter { $0.success && $0.totalQueries <= b }.count) / n
+    }
+    let rows = run.samples.reduce(0) { $0 + $1.totalQueries }
+    metrics["totalQueries"] = Double(rows)
+    return CellOutcome(spec: text, metrics: metrics, curve: successCurve(run.samples, maxBudget: maxBudget),
+                       images: ImageTriples.square(originals: host, adversarials: adversarials, count: context.imageSamples),
+                       rows: rows)
+  }
+
+  /// Fraction of samples successful within q queries, at 24 evenly spaced q up to the budget.
+  func successCurve(_ samples: [SampleResult], maxBudget: Int) -> [CurvePoint] {
+    let n = Double(max(samples.count, 1))
+    let steps = 24
+    return (0...steps).map { i in
+      let q = Double(maxBudget) * Double(i) / Double(steps)
+      return CurvePoint(x: q, y: Double(samples.filter { $0.success && Double($0.totalQueries) <= q }.count) / n)
+    }
+  }
+}
