@@ -7,6 +7,7 @@ let benches: [String: (BenchContext) throws -> BenchReport] = [
   "gemm": GemmBench.run,
   "forward": ForwardBench.run,
   "oracle": OracleBench.run,
+  "sweep": SweepBench.run,
 ]
 
 struct BenchContext {

@@ -2,9 +2,14 @@ import Foundation
 
 /// `summary.md`: Markdown tables of the defenses' honest-user cost, every attack cell, and throughput.
 enum SummaryTable {
+  /// Drops the sign of a value that prints as zero (`-0.000` → `0.000`).
+  static func unsigned(_ s: String) -> String {
+    s.hasPrefix("-") && !s.contains(where: { ("1"..."9").contains($0) }) ? String(s.dropFirst()) : s
+  }
+
   static func markdown(_ r: ExperimentResults) -> String {
-    func p(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100 + 0.0) } ?? "–" }
-    func n(_ v: Double?, _ fmt: String = "%.3f") -> String { v.map { String(format: fmt, $0 + 0.0) } ?? "–" }
+    func p(_ v: Double?) -> String { v.map { unsigned(String(format: "%.1f%%", $0 * 100)) } ?? "–" }
+    func n(_ v: Double?, _ fmt: String = "%.3f") -> String { v.map { unsigned(String(format: fmt, $0)) } ?? "–" }
     var s = "# \(r.experiment.name)\n\nVictim: \(r.experiment.victim.description) on \(r.experiment.dataset); "
       + "oracle output: \(r.experiment.output); backends: \(r.experiment.backends.joined(separator: ", ")).\n\n"
     s += "## Defenses: cost to honest users\n\n| backend | defense | clean acc | defended acc | acc drop | labels changed | mean L1 | mean KL |\n|---|---|---|---|---|---|---|---|\n"
