@@ -20,8 +20,10 @@ public protocol AttackAdapter: Sendable {
   /// Whether the attack goes through the oracle, and so through each defense chain. A white-box
   /// attack holds the model and runs once, against the undefended victim (defense `none`).
   func throughOracle(_ attack: String) -> Bool
-  /// Whether `attack` takes a perturbation size (`eps` must then be given; otherwise it must not).
-  func takesEpsilon(_ attack: String) -> Bool
+  /// Whether `attack` needs, accepts or refuses a perturbation size `eps`.
+  func epsilon(_ attack: String) -> EpsilonUse
+  /// Whether `attack` spends queries (then `budgets` is required; white-box attacks have none).
+  func usesBudgets(_ attack: String) -> Bool
   /// Problems with an entry (unknown parameter, bad value), each a sentence; empty when valid.
   /// Must not train or attack anything.
   func validate(_ attack: AttackConfig) -> [String]
@@ -30,6 +32,9 @@ public protocol AttackAdapter: Sendable {
   /// Runs one cell on `context` (victim, defense, backend already chosen).
   func run(_ attack: AttackConfig, _ variant: CellVariant, context: CellContext) throws -> CellOutcome
 }
+
+/// How an attack uses the entry's `eps`.
+public enum EpsilonUse: Sendable { case required, optional, none }
 
 /// What a cell measured: deterministic metrics, an optional curve, optional images, and the
 /// number of oracle (or gradient) rows it used, for throughput.

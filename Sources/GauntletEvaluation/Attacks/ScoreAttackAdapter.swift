@@ -16,7 +16,8 @@ public struct ScoreAttackAdapter: AttackAdapter {
   public let names = ["square", "simba", "nes", "zoo", "spsa"]
 
   public func throughOracle(_ attack: String) -> Bool { true }
-  public func takesEpsilon(_ attack: String) -> Bool { attack != "zoo" }
+  public func epsilon(_ attack: String) -> EpsilonUse { attack == "zoo" ? .none : .required }
+  public func usesBudgets(_ attack: String) -> Bool { true }
 
   /// The `ScoreAttackSpec` text of one setting.
   func spec(_ a: AttackConfig, eps: Double?, budget: Int, seed: UInt64) -> String {
@@ -57,40 +58,6 @@ public struct ScoreAttackAdapter: AttackAdapter {
     let (x, host, labels) = try context.victim.points(a.samples)
     let oracle = try context.oracle()
     let run = try attack.run(oracle.session(client: "attacker"), inputs: x, labels: labels)
-    let s = run.summary
-    let adversarials = run.samples.map(\.adversarial)
-    // True success: the undefended victim's label of each adversarial (a defense may lie to the attacker).
-    let model = context.victim.model
-    let adv = try Tensor(adversarials.flatMap { $0 }, shape: [adversarials.count] + model.inputShape, on: context.backend)
-    let truth = try model.predictions(adv)
-    let trueSuccess = zip(truth, labels).filter { Int32($0) != $1 }.count
-    let n = Double(max(run.samples.count, 1))
-    var metrics: [String: Double] = [
-      "samples": Double(run.samples.count), "successRate": s.successRate,
-      "trueSuccessRate": Double(trueSuccess) / n,
-      "meanQueries": s.meanQueries, "medianQueries": s.medianQueries,
-      "medianQueriesOfSuccesses": s.medianQueriesOfSuccesses, "medianL2": s.medianL2, "medianLinf": s.medianLinf,
-      "cleanAccuracy": context.victim.cleanAccuracy,
-      "robustAccuracy": context.victim.cleanAccuracy * (1 - Double(trueSuccess) / n),
-      "maxBudget": Double(maxBudget),
-    ]
-    for b in budgets {
-      metrics["successAt\(b)"] = Double(run.samples.filter { $0.success && $0.totalQueries <= b }.count) / n
-    }
-    let rows = run.samples.reduce(0) { $0 + $1.totalQueries }
-    metrics["totalQueries"] = Double(rows)
-    return CellOutcome(spec: text, metrics: metrics, curve: successCurve(run.samples, maxBudget: maxBudget),
-                       images: ImageTriples.square(originals: host, adversarials: adversarials, count: context.imageSamples),
-                       rows: rows)
-  }
-
-  /// Fraction of samples successful within q queries, at 24 evenly spaced q up to the budget.
-  func successCurve(_ samples: [SampleResult], maxBudget: Int) -> [CurvePoint] {
-    let n = Double(max(samples.count, 1))
-    let steps = 24
-    return (0...steps).map { i in
-      let q = Double(maxBudget) * Double(i) / Double(steps)
-      return CurvePoint(x: q, y: Double(samples.filter { $0.success && Double($0.totalQueries) <= q }.count) / n)
-    }
+    return try EvasionOutcome.make(spec: text, run: run, originals: host, labels: labels, budgets: a.budgets, context: context)
   }
 }

@@ -128,7 +128,6 @@ struct ConfigParser {
     let label = r.string("label")
     let eps = r.numbers("eps", what: "a number > 0 (or a list of them)") { $0 > 0 }
     let budgets = r.numbers("budgets", what: "an integer > 0 (or a list of them)") { $0 > 0 && $0 == $0.rounded() && $0 < 1e12 }
-    if !r.has("budgets") { r.missing("budgets", "query budgets, e.g. [100, 1000]") }
     let samples = r.int("samples", default: defaultSamples)
     let seeds = r.numbers("seeds", what: "an integer ≥ 0 (or a list of them)") { $0 >= 0 && $0 == $0.rounded() && $0 < 1e15 }
     var params: [String: String] = [:]
@@ -152,11 +151,18 @@ struct ConfigParser {
                "unknown attack '\(name)'; valid: \(AttackRegistry.allNames.joined(separator: ", "))")
       return nil
     }
-    if adapter.takesEpsilon(name) && !r.has("eps") { r.missing("eps", "\(name) needs a perturbation size, e.g. 0.1 or [0.05, 0.1]") }
-    if !adapter.takesEpsilon(name), let n = r.node("eps") { sink.add("\(field).eps", n.line, "\(name) takes no eps") }
-    guard sink.issues.count == before, let budgets, let samples else { return nil }
+    switch adapter.epsilon(name) {
+    case .required where !r.has("eps"): r.missing("eps", "\(name) needs a perturbation size, e.g. 0.1 or [0.05, 0.1]")
+    case .none: if let n = r.node("eps") { sink.add("\(field).eps", n.line, "\(name) takes no eps") }
+    default: break
+    }
+    if adapter.usesBudgets(name) && !r.has("budgets") { r.missing("budgets", "query budgets, e.g. [100, 1000]") }
+    if !adapter.usesBudgets(name), let n = r.node("budgets") {
+      sink.add("\(field).budgets", n.line, "\(name) is a white-box attack and spends no queries; set its steps in params")
+    }
+    guard sink.issues.count == before, let samples else { return nil }
     let config = AttackConfig(attack: name, kind: adapter.kind, label: label, params: params, eps: eps ?? [],
-                              budgets: budgets.map { Int($0) }, samples: samples, seeds: (seeds ?? [0]).map { UInt64($0) })
+                              budgets: (budgets ?? []).map { Int($0) }, samples: samples, seeds: (seeds ?? [0]).map { UInt64($0) })
     for problem in adapter.validate(config) { sink.add(field, r.line, problem) }
     return config
   }
