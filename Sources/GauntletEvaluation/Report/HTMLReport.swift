@@ -10,16 +10,22 @@ enum HTMLReport {
     let main = r.mainBackend
     let cells = r.attackCells(backend: main)
     let config = r.experiment
+    // Cells that went through the oracle (white-box cells exist only under `none`).
+    func blackBox(_ c: CellResult) -> Bool {
+      guard let i = c.cell.attackIndex, i < config.attacks.count else { return false }
+      return AttackRegistry.adapter(kind: config.attacks[i].kind)?.throughOracle(config.attacks[i].attack) ?? true
+    }
 
-    // 1. Success vs queries, one chart per attack entry with curves.
+    // 1. Success vs queries, one chart per attack entry with curves: one series per defense, at the
+    //    entry's middle ε (all ε values are in results.json and the robustness chart).
     for (i, a) in config.attacks.enumerated() {
-      let mine = cells.filter { $0.cell.attackIndex == i && !$0.curve.isEmpty && $0.cell.variant?.seed == a.seeds.first }
+      let eps: Double? = a.eps.isEmpty ? nil : a.eps.sorted()[a.eps.count / 2]
+      let mine = cells.filter { $0.cell.attackIndex == i && !$0.curve.isEmpty && $0.cell.variant?.seed == a.seeds.first
+        && $0.cell.variant?.eps == eps }
       guard !mine.isEmpty else { continue }
-      let series = mine.map { c in
-        SVGChart.Series(name: "\(c.cell.defense)" + (c.cell.variant?.eps.map { ", ε=\(SVGChart.tick($0))" } ?? ""), points: c.curve)
-      }
-      charts.append(SVGChart(title: "\(a.label): success vs queries (\(main))", xLabel: "queries per sample",
-                             yLabel: "success rate", series: series, yRange: 0...1).render())
+      let series = mine.map { SVGChart.Series(name: $0.cell.defense, points: $0.curve) }
+      charts.append(SVGChart(title: "\(a.label)\(eps.map { " (ε=\(SVGChart.tick($0)))" } ?? ""): success vs queries (\(main))",
+                             xLabel: "queries per sample", yLabel: "success rate", series: series, yRange: 0...1).render())
     }
     // 2. Robustness: accuracy vs ε per attack entry, one series per defense.
     for (i, a) in config.attacks.enumerated() where a.eps.count > 1 {
@@ -53,7 +59,8 @@ enum HTMLReport {
                             ("fidelity", "thief fidelity (mean over extraction cells)")] {
       let series: [SVGChart.Series] = config.defenses.compactMap { d in
         guard let cost = r.costCell(defense: d, backend: main)?.metrics["meanL1"],
-              let y = ExperimentResults.mean(cells.filter { $0.cell.defense == d }.compactMap { $0.metrics[metric] }) else { return nil }
+              let y = ExperimentResults.mean(cells.filter { $0.cell.defense == d && blackBox($0) }.compactMap { $0.metrics[metric] })
+        else { return nil }
         return SVGChart.Series(name: d, points: [CurvePoint(x: cost, y: y)])
       }
       if !series.isEmpty {

@@ -89,7 +89,8 @@ public struct SVGChart {
       case .labelledPoints:
         for q in p {
           s += "<circle class=\"series\" cx=\"\(f(X(q.x)))\" cy=\"\(f(Y(q.y)))\" r=\"5\" fill=\"\(color)\"/>"
-          s += "<text x=\"\(f(X(q.x) + 7))\" y=\"\(f(Y(q.y) - 6))\" font-size=\"10\">\(esc(se.name))</text>"
+          let right = X(q.x) > left + pw * 0.6
+          s += "<text x=\"\(f(X(q.x) + (right ? -7 : 7)))\" y=\"\(f(Y(q.y) - 6))\" font-size=\"10\"\(right ? " text-anchor=\"end\"" : "")>\(esc(Self.short(se.name)))</text>"
         }
       case .bars:
         let bw = pw / Double(max(categories.count, 1)) * 0.8 / groups
@@ -100,12 +101,15 @@ public struct SVGChart {
       }
       let lx = left + Double(k % 2) * pw / 2, ly = top + ph + 52 + 18 * Double(k / 2)
       s += "<rect x=\"\(f(lx))\" y=\"\(f(ly - 9))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
-      s += "<text x=\"\(f(lx + 14))\" y=\"\(f(ly))\" font-size=\"11\">\(esc(se.name))</text>"
+      s += "<text x=\"\(f(lx + 14))\" y=\"\(f(ly))\" font-size=\"11\"><title>\(esc(se.name))</title>\(esc(Self.short(se.name)))</text>"
     }
     return s + "</svg>"
   }
 
   func f(_ v: Double) -> String { Self.f(v) }
+
+  /// Long names shortened for legends and point labels (the full name stays in a `<title>`).
+  static func short(_ s: String, max: Int = 36) -> String { s.count <= max ? s : String(s.prefix(max - 1)) + "…" }
 }
 
 /// Escapes text for HTML and SVG.
