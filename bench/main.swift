@@ -8,6 +8,8 @@ let benches: [String: (BenchContext) throws -> BenchReport] = [
   "forward": ForwardBench.run,
   "oracle": OracleBench.run,
   "sweep": SweepBench.run,
+  "steal": StealBench.run,
+  "steal-peer": StealPeerExport.run,
 ]
 
 struct BenchContext {

@@ -9,6 +9,6 @@ struct GauntletCommand: ParsableCommand {
     abstract: "Simulate attackers and defenders of ML classifiers at large batch, on the CPU or OpenCL.",
     version: GauntletVersion.string,
     subcommands: [DevicesCommand.self, ConformanceCommand.self, TrainCommand.self, EvaluateModelCommand.self,
-                  PredictCommand.self, DefendCommand.self, AttackCommand.self, CompareAttacksCommand.self,
+                  PredictCommand.self, DefendCommand.self, AttackCommand.self, CompareAttacksCommand.self, StealCommand.self,
                   EvaluateCommand.self, MergeCommand.self])
 }
