@@ -3,6 +3,8 @@
 public enum AttackRegistry {
   public static let adapters: [any AttackAdapter] = [
     ScoreAttackAdapter(),
+    EvasionAttackAdapter(),
+    ExtractionAttackAdapter(),
   ]
 
   /// The adapter owning `name` (case-insensitive).

@@ -5,14 +5,21 @@ import GauntletCore
 /// success as the attacker saw it and as the undefended victim labels the adversarials, robust
 /// accuracy, queries, norms, success at each budget, the success-vs-queries curve and image samples.
 enum EvasionOutcome {
+  /// `radius`: the threat model's ball (`l2` or `linf`, ε); an adversarial outside it is not a
+  /// true success even when misclassified (decision-based attacks may return one).
   static func make(spec: String, run: AttackRun, originals: [[Float]], labels: [Int32], budgets: [Int],
-                   context: CellContext) throws -> CellOutcome {
+                   radius: (norm: String, eps: Double)? = nil, context: CellContext) throws -> CellOutcome {
     let s = run.summary
     let adversarials = run.samples.map(\.adversarial)
     let model = context.victim.model
     let adv = try Tensor(adversarials.flatMap { $0 }, shape: [adversarials.count] + model.inputShape, on: context.backend)
     let truth = try model.predictions(adv)
-    let trueSuccess = zip(truth, labels).filter { Int32($0) != $1 }.count
+    let trueSuccess = run.samples.indices.filter { i in
+      guard Int32(truth[i]) != labels[i] else { return false }
+      guard let (norm, eps) = radius else { return true }
+      let size = norm == "l2" ? Double(run.samples[i].l2) : Double(run.samples[i].linf)
+      return size <= eps * (1 + 1e-4) + 1e-6
+    }.count
     let n = Double(max(run.samples.count, 1))
     let sorted = budgets.sorted()
     let maxBudget = sorted.last ?? run.samples.map(\.totalQueries).max() ?? 0

@@ -58,6 +58,10 @@ public struct ScoreAttackAdapter: AttackAdapter {
     let (x, host, labels) = try context.victim.points(a.samples)
     let oracle = try context.oracle()
     let run = try attack.run(oracle.session(client: "attacker"), inputs: x, labels: labels)
-    return try EvasionOutcome.make(spec: text, run: run, originals: host, labels: labels, budgets: a.budgets, context: context)
+    // Square, NES and SPSA project onto the ε-ball; SimBA's ε is a step size and ZOO has none.
+    let norm = (a.params["norm"]?.lowercased()).map { $0 == "2" ? "l2" : $0 == "inf" ? "linf" : $0 } ?? "linf"
+    let radius = ["square", "nes", "spsa"].contains(a.attack) ? v.eps.map { (norm, $0) } : nil
+    return try EvasionOutcome.make(spec: text, run: run, originals: host, labels: labels, budgets: a.budgets,
+                                   radius: radius, context: context)
   }
 }
