@@ -10,6 +10,9 @@ struct AdapterInvariantTests {
   static let entries: [AttackConfig] = [
     AttackConfig(attack: "square", kind: "score", eps: [0.3], budgets: [20, 60], samples: 4),
     AttackConfig(attack: "nes", kind: "score", params: ["q": "5"], eps: [0.3], budgets: [100], samples: 3),
+    AttackConfig(attack: "pgd", kind: "evasion", params: ["steps": "5"], eps: [0.2], budgets: [], samples: 4),
+    AttackConfig(attack: "hsj", kind: "evasion", eps: [1.0], budgets: [150], samples: 3),
+    AttackConfig(attack: "knockoff", kind: "extraction", params: ["epochs": "3"], budgets: [120], samples: 10),
   ]
 
   static let victims: [String: VictimContext] = {
@@ -40,7 +43,8 @@ struct AdapterInvariantTests {
           for k in ["successRate", "trueSuccessRate", "robustAccuracy", "fidelity", "accuracy"] {
             if let x = m[k] { #expect((0...1).contains(x), "\(k) = \(x) on \(name)") }
           }
-          if let eps = v.eps, let linf = m["medianLinf"] { #expect(linf <= eps + 1e-5, "\(entry.attack) on \(name): L∞ \(linf) > ε \(eps)") }
+          let ball = adapter.epsilon(entry.attack) == .required
+          if ball, let eps = v.eps, let linf = m["medianLinf"] { #expect(linf <= eps + 1e-5, "\(entry.attack) on \(name): L∞ \(linf) > ε \(eps)") }
           if let b = entry.budgets.max() {
             if let q = m["medianQueries"] { #expect(q <= Double(b)) }
             if let q = m["queries"] { #expect(q <= Double(v.budget ?? b)) }
@@ -48,10 +52,12 @@ struct AdapterInvariantTests {
           if let imgs = out.images {
             for (o, a) in zip(imgs.originals, imgs.adversarials) {
               #expect(a.allSatisfy { (0...1).contains($0) })
-              if let eps = v.eps { #expect(zip(o, a).allSatisfy { abs($0 - $1) <= Float(eps) + 1e-5 }) }
+              if ball, let eps = v.eps { #expect(zip(o, a).allSatisfy { abs($0 - $1) <= Float(eps) + 1e-5 }) }
             }
           }
           #expect(out.rows > 0)
+          if entry.kind == "extraction" { #expect(m["fidelity"] != nil && (m["queries"] ?? 0) > 0) }
+          if !adapter.throughOracle(entry.attack) { #expect(d == "none") }
         }
       }
       #expect(victim.test.features == before, "the victim's test data was modified")

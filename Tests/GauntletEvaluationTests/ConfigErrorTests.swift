@@ -16,7 +16,9 @@ struct ConfigErrorTests {
           { "attack": "square", "eps": -0.1, "budgets": [0, 50], "params": { "bogus": 3 } },
           { "attack": "zoo", "eps": 0.1, "budgets": [100] },
           { "attack": "simba", "eps": 0.2 },
-          { "attack": "square", "eps": 0.2, "budgets": [100], "params": { "bogus": 3 } }
+          { "attack": "square", "eps": 0.2, "budgets": [100], "params": { "bogus": 3 } },
+          { "attack": "pgd", "eps": 0.1, "budgets": [100] },
+          { "attack": "knockoff", "budgets": [100], "params": { "strategy": "psychic" } }
         ],
         "backends": ["cpu", "tpu"],
         "colour": "blue"
@@ -27,7 +29,7 @@ struct ConfigErrorTests {
     let expected: Set<String> = [
       "victim.epochs@3", "defenses[1]@4", "defenses[2]@4", "attacks[0].attack@6", "attacks[1].eps@7",
       "attacks[1].budgets[0]@7", "attacks[2].eps@8", "attacks[3].budgets@9", "attacks[4]@10",
-      "backends[1]@12", "colour@13",
+      "attacks[5].budgets@11", "attacks[6]@12", "backends[1]@14", "colour@15",
     ]
     #expect(found == expected, "issues: \(error.description)")
     // The message says what is valid.
