@@ -76,3 +76,18 @@ struct ConfigErrorTests {
     #expect(throws: GauntletError.self) { try ShardSpec(parsing: "x") }
   }
 }
+
+@Suite("Experiment configuration: kinds")
+struct ConfigKindTests {
+  @Test("`kind` picks between attacks sharing a name, and is checked")
+  func kindDisambiguates() throws {
+    let base = #"{"victim": {"recipe": "mlp:64-10"}, "attacks": [ATTACK]}"#
+    func parse(_ a: String) throws -> ExperimentConfig { try ExperimentConfig.parse(base.replacingOccurrences(of: "ATTACK", with: a)) }
+    #expect(try parse(#"{"attack": "boundary", "budgets": [10]}"#).attacks[0].kind == "evasion")
+    #expect(try parse(#"{"attack": "boundary", "kind": "extraction", "budgets": [10]}"#).attacks[0].kind == "extraction")
+    let e = try #require(throws: ConfigError.self) { try parse(#"{"attack": "square", "kind": "extraction", "eps": 0.1, "budgets": [10]}"#) }
+    #expect(e.issues.map(\.field) == ["attacks[0].attack"])
+    let k = try #require(throws: ConfigError.self) { try parse(#"{"attack": "square", "kind": "magic", "eps": 0.1, "budgets": [10]}"#) }
+    #expect(k.issues.map(\.field) == ["attacks[0].kind"])
+  }
+}

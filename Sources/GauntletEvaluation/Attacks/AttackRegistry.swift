@@ -17,5 +17,8 @@ public enum AttackRegistry {
   public static func adapter(kind: String) -> (any AttackAdapter)? { adapters.first { $0.kind == kind } }
 
   /// Every known attack name, for error messages and docs.
-  public static var allNames: [String] { adapters.flatMap(\.names) }
+  public static var allNames: [String] {
+    var seen = Set<String>()
+    return adapters.flatMap(\.names).filter { seen.insert($0).inserted }
+  }
 }

@@ -145,10 +145,19 @@ struct ConfigParser {
         sink.add("\(field).params", p.line, "must be an object of attack parameters, got \(p.kindName)")
       }
     }
+    let kind = r.string("kind")
+    if let kind, AttackRegistry.adapter(kind: kind) == nil {
+      sink.add("\(field).kind", r.node("kind")?.line ?? r.line,
+               "unknown kind '\(kind)'; valid: \(AttackRegistry.adapters.map(\.kind).joined(separator: ", "))")
+      return nil
+    }
     guard let name else { return nil }
-    guard let adapter = AttackRegistry.adapter(for: name) else {
+    // `kind` picks between kinds sharing a name (`boundary`: decision-based evasion or extraction).
+    guard let adapter = kind.flatMap({ k in AttackRegistry.adapter(kind: k).flatMap { $0.names.contains(name) ? $0 : nil } })
+            ?? (kind == nil ? AttackRegistry.adapter(for: name) : nil) else {
       sink.add("\(field).attack", r.node("attack")?.line ?? r.line,
-               "unknown attack '\(name)'; valid: \(AttackRegistry.allNames.joined(separator: ", "))")
+               kind.map { "'\(name)' is not an attack of kind \($0), which has: \(AttackRegistry.adapter(kind: $0)!.names.joined(separator: ", "))" }
+                 ?? "unknown attack '\(name)'; valid: \(AttackRegistry.allNames.joined(separator: ", "))")
       return nil
     }
     switch adapter.epsilon(name) {
