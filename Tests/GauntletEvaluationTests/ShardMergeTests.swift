@@ -61,3 +61,21 @@ struct ShardMergeTests {
     }
   }
 }
+
+@Suite("Cell failures")
+struct CellFailureTests {
+  @Test("a cell that throws names itself; the cells finished before it stay")
+  func failureNamesCell() throws {
+    let config = try ExperimentConfig.parse("""
+      {"victim": {"recipe": "mlp:64-16-10", "epochs": 1}, "costSamples": 20,
+       "attacks": [{"attack": "dfme", "budgets": [10], "params": {"answers": "labels"}}]}
+      """)
+    let dir = try EvalFixtures.temporaryDirectory("failure")
+    let error = try #require(throws: CellFailure.self) {
+      try ExperimentRunner(config: config, outDirectory: dir, quiet: true, backend: EvalFixtures.provider).run()
+    }
+    #expect(error.cell.contains("dfme") && error.description.contains("rerun"))
+    let plan = ExperimentPlan(config)
+    #expect(CellStore(directory: dir).load(plan.cells[0]) != nil, "the cost cell finished before the failure must be kept")
+  }
+}

@@ -71,8 +71,11 @@ public struct ExperimentRunner {
       }
       var done = resumed
       for cell in pending {
-        let v = try victim(cell.backend)
-        let result = try CellExecutor.run(cell, config: config, victim: v)
+        let result: CellResult
+        do { result = try CellExecutor.run(cell, config: config, victim: victim(cell.backend)) } catch {
+          bar.finish()
+          throw CellFailure(cell: cell.id, underlying: error)
+        }
         try store.save(result)
         done += 1
         bar.update(done, suffix: cell.kind + " " + (result.attack ?? "") + " vs " + cell.defense)
