@@ -99,7 +99,7 @@ enum HTMLReport {
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8"><title>Gauntlet report: \(esc(config.name))</title>
       <style>body{font-family:sans-serif;margin:24px;color:#222;max-width:1200px}h1{font-size:22px}
-      .charts{display:flex;flex-wrap:wrap;gap:12px}.chart{border:1px solid #ddd}figure{display:inline-block;margin:8px}
+      .charts{display:flex;flex-wrap:wrap;gap:12px}.chart{border:1px solid #ddd}figure{display:inline-block;margin:8px;max-width:280px;vertical-align:top;font-size:12px;word-break:break-all}
       figure img{image-rendering:pixelated;border:1px solid #ddd}table{border-collapse:collapse;font-size:13px}
       td,th{border:1px solid #ccc;padding:3px 6px}code{background:#f4f4f4}</style></head><body>
       <h1>Gauntlet report: \(esc(config.name))</h1>
