@@ -42,11 +42,11 @@ def matched(eps, eps_l2, queries):
     """ART constructors with Gauntlet's parameters (see AttackComparison.peerSpecs)."""
     from art.attacks.evasion import (BoundaryAttack, CarliniL2Method, DeepFool, FastGradientMethod, HopSkipJump,
                                      ProjectedGradientDescent, SignOPTAttack)
-    # HSJ: iteration t spends ~100·√t probes + ~25 search rows: ~5 iterations ≈ 1000 rows.
-    hsj_iters, spent = 0, 100
-    while spent + int(100 * np.sqrt(hsj_iters + 1)) + 25 <= queries:
+    # HSJ: iteration t spends ~100·√t probes + ~15 search rows: 5 iterations ≈ 900 rows for 1000.
+    hsj_iters, spent = 0, 0
+    while spent + int(100 * np.sqrt(hsj_iters + 1)) + 15 <= queries:
         hsj_iters += 1
-        spent += int(100 * np.sqrt(hsj_iters)) + 25
+        spent += int(100 * np.sqrt(hsj_iters)) + 15
     hsj_iters = max(hsj_iters, 1)
     return {
         "fgsm": (np.inf, eps, lambda c, n: FastGradientMethod(c, norm=np.inf, eps=eps, batch_size=n)),
@@ -80,7 +80,7 @@ class Counted(nn.Module):
 
     def forward(self, x):
         self.rows += x.shape[0]
-        return self.mlp(x.reshape(x.shape[0], -1))
+        return self.mlp(x.reshape(x.shape[0], -1).float())  # some ART attacks feed float64
 
 
 def scored(pred, y, norms, eps):

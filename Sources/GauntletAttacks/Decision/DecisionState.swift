@@ -27,6 +27,10 @@ final class DecisionState {
   var advLabel: [Int32]
   var dist: [Float]
   var hasStart: [Bool]
+  /// The closest adversarial point seen per sample (what the result reports).
+  private var best: [Float]
+  private var bestLabel: [Int32]
+  private var bestDist: [Float]
   private let clock = ContinuousClock()
   private let start: ContinuousClock.Instant
 
@@ -60,6 +64,8 @@ final class DecisionState {
     adv = originals; advLabel = labels
     dist = [Float](repeating: .infinity, count: n)
     hasStart = [Bool](repeating: false, count: n)
+    best = originals; bestLabel = labels
+    bestDist = [Float](repeating: .infinity, count: n)
     start = clock.now
   }
 
@@ -86,21 +92,27 @@ final class DecisionState {
     return ((0..<owners.count).map { l[$0] != labels[owners[$0]] }, l)
   }
 
-  /// Sets sample `i`'s adversarial point and finishes it as a success when within ε.
+  /// Sets sample `i`'s adversarial point (remembering the closest one) and finishes it as a
+  /// success when within ε.
   func accept(_ i: Int, _ x: [Float], label: Int32) {
     adv.replaceSubrange((i * d)..<((i + 1) * d), with: x)
     advLabel[i] = label
     dist[i] = Vec.distance(x[...], original(i), norm)
     hasStart[i] = true
+    if dist[i] < bestDist[i] {
+      bestDist[i] = dist[i]; bestLabel[i] = label
+      best.replaceSubrange((i * d)..<((i + 1) * d), with: x)
+    }
     if let e = epsilon, dist[i] <= e { finish(i) }
   }
 
-  /// Records sample `i` from its current state (first call wins).
+  /// Records sample `i`'s closest adversarial point (the original when none; first call wins).
   func finish(_ i: Int) {
     guard results[i] == nil else { return }
-    let ok = hasStart[i] && (epsilon.map { dist[i] <= $0 } ?? true)
-    results[i] = SampleResult(index: i, trueLabel: labels[i], finalLabel: hasStart[i] ? advLabel[i] : labels[i], success: ok,
-                              original: Array(original(i)), adversarial: hasStart[i] ? Array(current(i)) : Array(original(i)),
+    let found = bestDist[i].isFinite
+    let ok = found && (epsilon.map { bestDist[i] <= $0 } ?? true)
+    results[i] = SampleResult(index: i, trueLabel: labels[i], finalLabel: found ? bestLabel[i] : labels[i], success: ok,
+                              original: Array(original(i)), adversarial: Array(best[(i * d)..<((i + 1) * d)]),
                               lossQueries: lossQueries[i], checkQueries: checkQueries[i], seconds: elapsed())
   }
 
