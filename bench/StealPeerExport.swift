@@ -17,8 +17,12 @@ enum StealPeerExport {
     ("none", "none"), ("GaussianNoise", "noise:sigma=0.2"), ("ReverseSigmoid", "reverse-sigmoid:beta=1,gamma=0.1"),
     ("Rounded", "round:1"), ("ClassLabels", "label-only"), ("HighConfidence", "threshold:0.8"),
   ]
+  /// The `-labels` variants train on argmax labels, as ART's KnockoffNets does in effect (its
+  /// PyTorchClassifier.fit reduces soft targets to labels under CrossEntropyLoss).
   static let attacks = [("copycat", "copycat"), ("knockoff-random", "knockoff:strategy=random"),
-                        ("knockoff-adaptive", "knockoff:strategy=adaptive")]
+                        ("knockoff-adaptive", "knockoff:strategy=adaptive"),
+                        ("knockoff-random-labels", "knockoff:strategy=random,answers=labels"),
+                        ("knockoff-adaptive-labels", "knockoff:strategy=adaptive,answers=labels")]
   static let budgets = [250, 500, 1000]
 
   static func run(_ ctx: BenchContext) throws -> BenchReport {

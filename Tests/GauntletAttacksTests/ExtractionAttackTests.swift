@@ -57,6 +57,20 @@ struct ExtractionAttackTests {
     }
   }
 
+  /// Budgets smaller than an attack's natural batch (seed set, population, generator step) are
+  /// still spent exactly, never exceeded.
+  @Test func tinyBudgetsAreSpentExactly() throws {
+    let be = Fixtures.cpu
+    let victim = try ExtractionFixtures.victim(on: be)
+    for m in ExtractionMethod.allCases {
+      let session = try ExtractionFixtures.oracle(victim).session(client: m.rawValue)
+      let run = try Extraction.steal(session, spec: ExtractionAttackSpec(parsing: "\(m.rawValue):budget=7,arch=mlp:64-8-10,epochs=1"),
+                                     thief: ExtractionFixtures.thief(), seed: 2)
+      #expect(run.result.queries == 7, "\(m.rawValue)")
+      #expect(session.usage.answered.total == 7, "\(m.rawValue)")
+    }
+  }
+
   /// Temperature and labels-only change what the substitute is trained on.
   @Test func answerFormsAndTemperature() throws {
     let be = Fixtures.cpu
