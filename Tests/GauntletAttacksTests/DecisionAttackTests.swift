@@ -78,14 +78,14 @@ import Gauntlet
       #expect(run.samples.allSatisfy { $0.success && $0.l2 == 0 && $0.totalQueries == 1 }, "\(attack.name)")
     }
     // A victim that never changes its mind: every attack fails cleanly within budget.
-    let constant = try Oracle(model: ConstantClassifier(backend: be), configuration: OracleConfiguration(mode: .label, inputBounds: 0...1))
+    let constant = try Oracle(model: DecisionTestConstantClassifier(backend: be), configuration: OracleConfiguration(mode: .label, inputBounds: 0...1))
     let x2 = try Tensor([Float](repeating: 0.3, count: 2 * 16), shape: [2, 16], on: be)
     for attack in try Self.attacks() {
       let run = try attack.run(constant.session(client: attack.name), inputs: x2, labels: [0, 0])
       #expect(run.samples.allSatisfy { !$0.success && $0.l2 == 0 && $0.totalQueries <= attack.maxQueries }, "\(attack.name)")
     }
     // A flat half-space victim: probes fall mostly on one side; distances stay finite and shrink.
-    let step = try Oracle(model: MeanThresholdClassifier(backend: be), configuration: OracleConfiguration(mode: .label, inputBounds: 0...1))
+    let step = try Oracle(model: DecisionTestThresholdClassifier(backend: be), configuration: OracleConfiguration(mode: .label, inputBounds: 0...1))
     for attack in try Self.attacks() {
       let run = try attack.run(step.session(client: attack.name), inputs: x2, labels: [0, 0])
       for s in run.samples {
@@ -127,7 +127,7 @@ import Gauntlet
 }
 
 /// Always class 0 (two classes).
-final class ConstantClassifier: Classifier, @unchecked Sendable {
+final class DecisionTestConstantClassifier: Classifier, @unchecked Sendable {
   let backend: Backend
   let inputShape = [16]
   let classCount = 2
@@ -138,7 +138,7 @@ final class ConstantClassifier: Classifier, @unchecked Sendable {
 }
 
 /// Class 1 iff the mean feature exceeds 0.5.
-final class MeanThresholdClassifier: Classifier, @unchecked Sendable {
+final class DecisionTestThresholdClassifier: Classifier, @unchecked Sendable {
   let backend: Backend
   let inputShape = [16]
   let classCount = 2

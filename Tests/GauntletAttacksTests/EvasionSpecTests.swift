@@ -59,6 +59,22 @@ import Gauntlet
     #expect(pgd.needsModel && !hsj.needsModel)
   }
 
+  @Test func comparisonGivesOneRowPerAttack() throws {
+    let be = Fixtures.cpu
+    let (x, y) = try Fixtures.points(5, on: be)
+    let specs = ["fgsm:eps=0.2", "square:eps=0.2,queries=50", "hsj:queries=100,evals=10,eps=2", "transfer:attack=fgsm,eps=0.2"]
+    let rows = try AttackComparison.run(specs, victim: Fixtures.victim(on: be), inputs: x, labels: y,
+                                        substitute: Fixtures.surrogate(on: be))
+    #expect(rows.map(\.spec) == specs)
+    #expect(rows.map(\.family) == [.whiteBox, .scoreBased, .decisionBased, .transfer])
+    #expect(rows[3].transferRate != nil && rows[0].transferRate == nil)
+    #expect(rows.allSatisfy { $0.summary.samples == 5 })
+    let table = AttackComparison.table(rows)
+    #expect(table.split(separator: "\n").count == 5)
+    #expect(AttackComparison.defaultSpecs(epsilon: 0.1, epsilonL2: 1, queries: 500).allSatisfy { (try? EvasionAttackSpec.parse($0, substitute: Fixtures.surrogate(on: be))) != nil })
+    #expect(AttackComparison.peerSpecs(epsilon: 0.1, queries: 500).allSatisfy { (try? EvasionAttackSpec.parse($0.spec)) != nil })
+  }
+
   @Test func transferOnEveryBackend() throws {
     for be in Fixtures.backends {
       let (x, y) = try Fixtures.points(20, on: be)

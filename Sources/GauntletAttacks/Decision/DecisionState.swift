@@ -75,6 +75,18 @@ final class DecisionState {
   func isFinished(_ i: Int) -> Bool { results[i] != nil }
   var unfinished: [Int] { (0..<n).filter { results[$0] == nil } }
 
+  private var noiseCounter: UInt64 = 0
+
+  /// `count` draws from the backend's Philox generator (one device call; bit-identical on every
+  /// backend), continuing the stream of `key` across calls.
+  func noise(_ distribution: Distribution, count: Int, key: PhiloxKey) throws -> [Float] {
+    guard count > 0 else { return [] }
+    let buffer = try backend.makeBuffer(count: count)
+    try backend.random(distribution, key: key, counter: noiseCounter, into: buffer, count: count)
+    noiseCounter &+= UInt64((count + 3) / 4)
+    return try backend.download(buffer, offset: 0, count: count)
+  }
+
   /// Label-only query of host rows; row `r` serves sample `owners[r]`. Returns, per row, whether it
   /// is adversarial, and its label. The caller keeps within each sample's budget.
   func labels(_ rows: [Float], owners: [Int], purpose: QueryPurpose) throws -> (adv: [Bool], labels: [Int32]) {

@@ -52,7 +52,7 @@ public struct HopSkipJump: DecisionBasedAttack {
                                norm: norm, epsilon: epsilon, attack: name)
     let d = st.d, df = Float(d)
     let theta = norm == .l2 ? gamma / (df * df.squareRoot()) : gamma / (df * df)
-    var rngs = (0..<st.n).map { HostRandom(key: PhiloxKey(seed: seed).derived(UInt64($0))) }
+    let key = PhiloxKey(seed: seed).derived(0x4853_4A)
     do {
       try st.initialize(tries: initTries, seed: seed, threshold: theta)
       var t = 1
@@ -61,33 +61,46 @@ public struct HopSkipJump: DecisionBasedAttack {
         for i in st.unfinished where st.remaining(i) < 3 { st.finish(i) }
         let active = st.unfinished
         if active.isEmpty { break }
-        // (2) Gradient direction at the boundary point.
-        var rows = [Float](), owners = [Int](), probes = [Int: (start: Int, count: Int, delta: Float)]()
+        // (2) Gradient direction at the boundary point: all probes of all samples in one batch,
+        // their directions drawn in one call to the backend's generator.
+        var plan = [(i: Int, count: Int, delta: Float)](), total = 0
+        var probes = [Int: (start: Int, count: Int, delta: Float)]()
         for i in active {
           let b = min(Int((Float(initialEvaluations) * Float(t).squareRoot()).rounded(.down)), maxEvaluations, st.remaining(i) - 1)
           let delta: Float = t == 1 ? 0.1 * (st.hi - st.lo) : (norm == .l2 ? df.squareRoot() : df) * theta * st.dist[i]
-          probes[i] = (owners.count, b, max(delta, 1e-12))
-          let xb = st.current(i)
-          for _ in 0..<b {
-            var u = (0..<d).map { _ in norm == .l2 ? rngs[i].gaussian() : 2 * rngs[i].unit() - 1 }
-            let s = Vec.l2(u[...])
-            if s > 0 { for j in 0..<d { u[j] /= s } }
-            for j in 0..<d { rows.append(Vec.clip(xb[xb.startIndex + j] + probes[i]!.delta * u[j], st.lo, st.hi)) }
-            owners.append(i)
+          plan.append((i, b, max(delta, 1e-12)))
+          probes[i] = (total, b, max(delta, 1e-12))
+          total += b
+        }
+        let u = try st.noise(norm == .l2 ? .normal(mean: 0, std: 1) : .uniform(lo: -1, hi: 1), count: total * d, key: key)
+        var rows = [Float](repeating: 0, count: total * d), owners = [Int]()
+        owners.reserveCapacity(total)
+        var r = 0
+        for p in plan {
+          let base = p.i * d
+          for _ in 0..<p.count {
+            let o = r * d
+            var s: Float = 0
+            for j in 0..<d { s += u[o + j] * u[o + j] }
+            let f: Float = s > 0 ? p.delta / s.squareRoot() : 0
+            for j in 0..<d { rows[o + j] = Vec.clip(st.adv[base + j] + f * u[o + j], st.lo, st.hi) }
+            owners.append(p.i)
+            r += 1
           }
         }
         let a = try st.labels(rows, owners: owners, purpose: .loss)
         var direction = [Int: [Float]]()
         for i in active {
-          let p = probes[i]!, xb = st.current(i)
+          let p = probes[i]!, base = i * d
+          guard p.count > 0 else { continue }
           let phi = (0..<p.count).map { a.adv[p.start + $0] ? Float(1) : -1 }
           let mean = phi.reduce(0, +) / Float(p.count)
           let baseline: Float = abs(mean) == 1 ? 0 : mean
           var g = [Float](repeating: 0, count: d)
           for r in 0..<p.count {
-            let w = phi[r] - baseline
+            let w = (phi[r] - baseline) / p.delta
             let row = (p.start + r) * d
-            for j in 0..<d { g[j] += w * (rows[row + j] - xb[xb.startIndex + j]) / p.delta }
+            for j in 0..<d { g[j] += w * (rows[row + j] - st.adv[base + j]) }
           }
           let gn = Vec.l2(g[...])
           guard gn > 0, gn.isFinite else { continue }   // zero estimate: no step this round
