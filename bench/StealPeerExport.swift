@@ -46,8 +46,6 @@ enum StealPeerExport {
     for (key, attack) in attacks {
       for (art, chain) in defenses {
         for b in budgets {
-          let oracle = try Oracle(model: victim, configuration: OracleConfiguration(
-            mode: .probabilities, defenses: DefenseChain(parsing: chain, context: DefenseContext(key: 7)), inputBounds: 0...1))
           // Five attack seeds (the thief pool fixed): median accuracy, fidelity and seconds, and the spread.
           var accs: [Double] = [], fids: [Double] = [], secs: [Double] = [], queries = 0
           for seed in UInt64(1)...5 {

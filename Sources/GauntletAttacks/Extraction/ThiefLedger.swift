@@ -93,7 +93,7 @@ final class ThiefLedger {
     }
   }
 
-  /// Drops nothing; returns the transcript's rows `from..<used` as (inputs, targets).
+  /// The transcript from row `from` on: inputs, target rows and labels.
   func transcript(from: Int = 0) -> (inputs: [Float], targets: [Float], labels: [Int32]) {
     (Array(inputs[(from * featureCount)...]), Array(targets[(from * classCount)...]), Array(labels[from...]))
   }
