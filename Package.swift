@@ -32,7 +32,7 @@ let package = Package(
     .target(name: "GauntletAttacks",
             dependencies: ["GauntletCore", "GauntletModels", "GauntletOracle", "GauntletZerothOrder"]),
     .target(name: "GauntletEvaluation",
-            dependencies: ["GauntletCore", "GauntletModels", "GauntletOracle", "GauntletDefenses",
+            dependencies: ["GauntletCore", "GauntletData", "GauntletModels", "GauntletOracle", "GauntletDefenses",
                            "GauntletAttacks", "GauntletZerothOrder"]),
     .target(name: "GauntletSimulation",
             dependencies: ["GauntletCore", "GauntletData", "GauntletModels", "GauntletOracle", "GauntletDefenses",
@@ -55,6 +55,7 @@ let package = Package(
     .testTarget(name: "GauntletZerothOrderTests", dependencies: ["Gauntlet"]),
     .testTarget(name: "GauntletAttacksTests", dependencies: ["Gauntlet"]),
     .testTarget(name: "GauntletSimulationTests", dependencies: ["Gauntlet"]),
+    .testTarget(name: "GauntletEvaluationTests", dependencies: ["Gauntlet"]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -9,6 +9,7 @@ let benches: [String: (BenchContext) throws -> BenchReport] = [
   "oracle": OracleBench.run,
   "structure": StructureBench.run,
   "simulate": SimulateBench.run,
+  "sweep": SweepBench.run,
   "steal": StealBench.run,
   "steal-peer": StealPeerExport.run,
 ]

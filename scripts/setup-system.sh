@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Gauntlet needs (OpenCL headers + ICD loader, PoCL as a CPU OpenCL
-# device, OpenBLAS, clinfo). Idempotent: does nothing when they are already installed.
+# device, OpenBLAS, clinfo, and chromium for the HTML report test). Idempotent: does nothing when they are already installed.
 set -euo pipefail
-packages=(ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libopenblas-dev clinfo)
+packages=(ocl-icd-opencl-dev opencl-headers pocl-opencl-icd libopenblas-dev clinfo chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

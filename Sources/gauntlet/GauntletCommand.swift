@@ -10,5 +10,5 @@ struct GauntletCommand: ParsableCommand {
     version: GauntletVersion.string,
     subcommands: [DevicesCommand.self, ConformanceCommand.self, TrainCommand.self, EvaluateModelCommand.self,
                   PredictCommand.self, DefendCommand.self, AttackCommand.self, CompareAttacksCommand.self,
-                  StealCommand.self, SimulateCommand.self])
+                  StealCommand.self, SimulateCommand.self, EvaluateCommand.self, MergeCommand.self])
 }
