@@ -18,7 +18,9 @@ extension StealCommand {
     switch spec {
     case .structure(let options):
       let r = try StructureStealing.run(session: session, bounds: box, options: options, reference: victim)
-      print("structure stealing (\(defense)): recovered \(r.architecture), true \(r.trueArchitecture ?? "?"); "
+      let linear = r.linearUnits > 0 ? " + \(r.linearUnits) linear units for the victim's linear part on the box" : ""
+      print("structure stealing (\(defense)): recovered hidden width \(r.recoveredWidth) (true \(r.trueWidth.map(String.init) ?? "?"))\(linear); "
+            + "extracted network \(r.architecture); "
             + "matched units \(r.matchedUnits.map(String.init) ?? "-"), min |cos| \(r.minWeightCosine.map { String(format: "%.6f", $0) } ?? "-"), "
             + "max |Δlogit| \(r.maxLogitDifference.map { String(format: "%.2e", $0) } ?? "-"); \(r.queries) queries, \(String(format: "%.2f", r.seconds)) s")
       network = r.network
