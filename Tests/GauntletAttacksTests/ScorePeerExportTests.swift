@@ -7,8 +7,8 @@ import Gauntlet
 /// classified test points (NPY), and runs every score-based attack with the parameters the peer
 /// script matches, writing `gauntlet-score.json` there. Skipped otherwise.
 ///
-///     GAUNTLET_PEER_DIR=/tmp/peer swift test -c release --filter ScorePeerExport
-///     python3 bench/peers/art_score_attacks.py --dir /tmp/peer
+///     GAUNTLET_PEER_DIR=peer swift test -c release --filter ScorePeerExport
+///     python3 bench/peers/art_score_attacks.py --dir peer
 @Suite struct ScorePeerExport {
   static let dir = ProcessInfo.processInfo.environment["GAUNTLET_PEER_DIR"]
 

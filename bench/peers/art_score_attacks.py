@@ -5,8 +5,8 @@ Gauntlet's half (run first, in the same shell) exports the digits victim as PyTo
 the 100 correctly classified digits test points, and its own results:
 
     pip install "adversarial-robustness-toolbox==1.20.*" torch safetensors
-    GAUNTLET_PEER_DIR=/tmp/peer swift test -c release --filter ScorePeerExport
-    python3 bench/peers/art_score_attacks.py --dir /tmp/peer [--only square-linf,nes-linf]
+    GAUNTLET_PEER_DIR=peer swift test -c release --filter ScorePeerExport
+    python3 bench/peers/art_score_attacks.py --dir peer [--only square-linf,nes-linf]
 
 This script loads the victim into a torch nn.Sequential, checks it agrees with the exported labels,
 runs ART's SquareAttack (L-inf, L2), SimBA (pixel, DCT) and ZooAttack with the parameters Gauntlet
