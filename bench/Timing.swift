@@ -27,6 +27,25 @@ enum Timing {
   }
 }
 
+extension Timing {
+  /// Medians of `a` and `b` run alternately (a, b, a, b, …) after `warmup` runs of each, so slow
+  /// drifts of the machine (thread pools waking, frequency, other load) hit both alike; the
+  /// ratio of the two medians is what an overhead figure should quote.
+  static func interleavedMedians(warmup: Int = 3, repeats: Int = 31, maxSeconds: Double = 4,
+                                 _ a: () throws -> Void, _ b: () throws -> Void) rethrows -> (a: Double, b: Double) {
+    for _ in 0..<warmup { try a(); try b() }
+    var sa: [Double] = [], sb: [Double] = []
+    let start = now()
+    for i in 0..<repeats {
+      var t0 = now(); try a(); sa.append(now() - t0)
+      t0 = now(); try b(); sb.append(now() - t0)
+      if i >= 2 && now() - start > maxSeconds { break }
+    }
+    sa.sort(); sb.sort()
+    return (sa[sa.count / 2], sb[sb.count / 2])
+  }
+}
+
 /// A printed table plus the same rows as JSON under `bench/results/<name>.json`.
 struct BenchReport {
   let name: String
