@@ -53,6 +53,10 @@ public struct SimulationConfiguration: Sendable {
     guard inputBounds.lowerBound.isFinite, inputBounds.upperBound.isFinite else {
       throw SimulationError.badParameter(name: "input bounds", detail: "must be finite")
     }
+    if case .label = mode, let k = mix.entries.first(where: { $0.kind.isEvasion && $0.fraction > 0 })?.kind {
+      throw SimulationError.badParameter(
+        name: "output", detail: "\(k.rawValue) clients run score-based attacks and need scores; a label-only deployment cannot serve them (use probabilities, logits or topk:K, or drop \(k.rawValue) from the mix)")
+    }
     for k in attackSpecs.keys where k == .benign {
       throw SimulationError.badParameter(name: "attack spec", detail: "benign clients take no attack spec")
     }

@@ -30,7 +30,7 @@ struct CompareAttacksCommand: ParsableCommand {
   func validate() throws {
     guard samples > 0 else { throw ValidationError("--samples must be > 0") }
     guard eps > 0, epsL2 > 0, eps.isFinite, epsL2.isFinite else { throw ValidationError("--eps and --eps-l2 must be finite and > 0") }
-    guard queries > 0 else { throw ValidationError("--queries must be > 0") }
+    guard queries > 0, queries <= 100_000_000 else { throw ValidationError("--queries must lie in 1…100 000 000 per sample, got \(queries)") }
   }
 
   func run() throws {

@@ -32,6 +32,7 @@ struct EvaluateCommand: ParsableCommand {
       for n in names where !ExperimentConfig.backendNames.contains(n) {
         throw ValidationError("--backend: unknown backend '\(n)'; choose from cpu, opencl, auto")
       }
+      guard Set(names).count == names.count else { throw ValidationError("--backend: '\(backend)' lists a backend twice") }
       cfg.backends = names
     }
     let runner = ExperimentRunner(config: cfg, outDirectory: out, shard: shardSpec, quiet: quiet,

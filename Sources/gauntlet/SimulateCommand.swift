@@ -67,8 +67,12 @@ struct SimulateCommand: ParsableCommand {
   /// The backends named by `--backends`, or the one of `--backend/--device`.
   func makeBackends() throws -> [Backend] {
     guard let list = backends else { return [try backendOptions.make()] }
-    return try list.split(separator: ",").map { item -> Backend in
-      let parts = item.trimmingCharacters(in: .whitespaces).split(separator: ":").map(String.init)
+    let items = list.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    guard !items.isEmpty, !items.contains(where: \.isEmpty) else {
+      throw ValidationError("--backends '\(list)': give a comma-separated list such as cpu,opencl or opencl:0")
+    }
+    return try items.map { item -> Backend in
+      let parts = item.split(separator: ":").map(String.init)
       let choice = try BackendChoice(parsing: parts[0])
       guard parts.count <= 2 else { throw ValidationError("--backends item '\(item)': use cpu, opencl or opencl:N") }
       if parts.count == 2 {
@@ -80,9 +84,13 @@ struct SimulateCommand: ParsableCommand {
   }
 
   func run() throws {
-    let config = try simulationConfiguration()
+    var config = try simulationConfiguration()
     let backends = try makeBackends()          // a bad device index fails here, before any work
     let (train, test) = try data.trainTest()
+    // The deployment's input box is the data's range (the digits: [0, 1]), as `steal` takes it.
+    let lo = Swift.min(train.features.min() ?? 0, test.features.min() ?? 0)
+    let hi = Swift.max(train.features.max() ?? 1, test.features.max() ?? 1, lo + 1e-3)
+    config.inputBounds = lo...hi
     let victim = try ModelLoading.load(model, on: backends[0])
     var devices: [SimulationDevice] = []
     for be in backends {
@@ -118,6 +126,8 @@ struct SimulateCommand: ParsableCommand {
       if let q = k.meanQueriesToFlag { line += String(format: " (after %.0f queries on average)", q) }
       if let e = k.evasionSuccessRate { line += String(format: ", evasion success %.1f%%", e * 100) }
       if let f = k.meanStolenFidelity { line += String(format: ", stolen fidelity %.1f%%", f * 100) }
+      let failed = o.perClient.filter { $0.kind == k.kind && $0.error != nil }
+      if let first = failed.first?.error { line += "; \(failed.count) client(s) FAILED, first: \(first)" }
       print(line)
     }
     if let m = report.peakResidentBytes { print(String(format: "peak memory %.0f MiB", Double(m) / 1_048_576)) }

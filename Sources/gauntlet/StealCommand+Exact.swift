@@ -10,6 +10,9 @@ extension StealCommand {
     guard !sweep, budgets == nil else {
       throw ValidationError("'\(text)' is an exact attack: it takes no --sweep or --budgets (give budget=N in the spec)")
     }
+    guard monitors.isEmpty else {
+      throw ValidationError("'\(text)' is an exact attack: --monitor is not supported with it (monitors watch the learning-based attacks)")
+    }
     let defense = defenses.first ?? "none"
     let chain = try DefenseChain(parsing: defense, context: DefenseContext(surrogate: victim, key: 0x57EA1 &+ seed))
     let oracle = try Oracle(model: victim, configuration: OracleConfiguration(mode: mode, defenses: chain, inputBounds: box))

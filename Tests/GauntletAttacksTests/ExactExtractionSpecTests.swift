@@ -33,6 +33,8 @@ import Gauntlet
   @Test func learningBasedNamesAreNotExact() throws {
     #expect(try ExactExtractionSpec.parse("knockoff:budget=100") == nil)
     #expect(try ExactExtractionSpec.parse("jbda") == nil)
+    #expect(try ExactExtractionSpec.parse("") == nil && ExactExtractionSpec.parse(":") == nil)
+    #expect(throws: GauntletError.self) { try ExtractionAttackSpec(parsing: "") }
   }
 
   @Test func badParametersAreRefusedWithTheirName() {

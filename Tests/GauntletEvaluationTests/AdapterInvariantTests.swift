@@ -11,6 +11,7 @@ struct AdapterInvariantTests {
     AttackConfig(attack: "square", kind: "score", eps: [0.3], budgets: [20, 60], samples: 4),
     AttackConfig(attack: "nes", kind: "score", params: ["q": "5"], eps: [0.3], budgets: [100], samples: 3),
     AttackConfig(attack: "pgd", kind: "evasion", params: ["steps": "5"], eps: [0.2], budgets: [], samples: 4),
+    AttackConfig(attack: "apgd", kind: "evasion", params: ["steps": "5"], eps: [0.2], budgets: [], samples: 4),
     AttackConfig(attack: "hsj", kind: "evasion", eps: [1.0], budgets: [150], samples: 3),
     AttackConfig(attack: "knockoff", kind: "extraction", params: ["epochs": "3"], budgets: [120], samples: 10),
   ]
@@ -43,7 +44,9 @@ struct AdapterInvariantTests {
           for k in ["successRate", "trueSuccessRate", "robustAccuracy", "fidelity", "accuracy"] {
             if let x = m[k] { #expect((0...1).contains(x), "\(k) = \(x) on \(name)") }
           }
+          // L∞ ε-ball for the L∞ attacks (score attacks and FGSM/PGD/BIM/APGD); decision attacks are L2.
           let ball = adapter.epsilon(entry.attack) == .required
+            && (entry.kind == "score" || EvasionAttackAdapter.linfByDefault.contains(entry.attack))
           if ball, let eps = v.eps, let linf = m["medianLinf"] { #expect(linf <= eps + 1e-5, "\(entry.attack) on \(name): L∞ \(linf) > ε \(eps)") }
           if let b = entry.budgets.max() {
             if let q = m["medianQueries"] { #expect(q <= Double(b)) }

@@ -83,7 +83,10 @@ struct ConfigKindTests {
   func kindDisambiguates() throws {
     let base = #"{"victim": {"recipe": "mlp:64-10"}, "attacks": [ATTACK]}"#
     func parse(_ a: String) throws -> ExperimentConfig { try ExperimentConfig.parse(base.replacingOccurrences(of: "ATTACK", with: a)) }
-    #expect(try parse(#"{"attack": "boundary", "budgets": [10]}"#).attacks[0].kind == "evasion")
+    #expect(try parse(#"{"attack": "boundary", "eps": 1.0, "budgets": [10]}"#).attacks[0].kind == "evasion")
+    // A decision attack without ε would count any misclassified start point as a success.
+    let noEps = try #require(throws: ConfigError.self) { try parse(#"{"attack": "hsj", "budgets": [10]}"#) }
+    #expect(noEps.issues.map(\.field) == ["attacks[0].eps"])
     #expect(try parse(#"{"attack": "boundary", "kind": "extraction", "budgets": [10]}"#).attacks[0].kind == "extraction")
     let e = try #require(throws: ConfigError.self) { try parse(#"{"attack": "square", "kind": "extraction", "eps": 0.1, "budgets": [10]}"#) }
     #expect(e.issues.map(\.field) == ["attacks[0].attack"])

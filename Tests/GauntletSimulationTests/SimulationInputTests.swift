@@ -46,6 +46,13 @@ struct SimulationInputTests {
     var wrongKind = sq
     wrongKind.attackSpecs = [.square: "nes:eps=0.1"]
     #expect(throws: SimulationError.self) { try Simulation(devices: [dev], test: SimFixtures.test(), configuration: wrongKind) }
+    // Score-based attackers cannot be served by a label-only deployment: refused up front.
+    var labelOnly = sq
+    labelOnly.mode = .label
+    #expect(throws: SimulationError.self) { try labelOnly.validate() }
+    var benignLabels = SimulationConfiguration(clients: 3, mix: mix, queries: 10)
+    benignLabels.mode = .label
+    try benignLabels.validate()
   }
 
   @Test func thievesWithoutThiefDataAreRejected() throws {

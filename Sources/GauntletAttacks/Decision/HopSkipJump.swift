@@ -66,7 +66,7 @@ public struct HopSkipJump: DecisionBasedAttack {
         var plan = [(i: Int, count: Int, delta: Float)](), total = 0
         var probes = [Int: (start: Int, count: Int, delta: Float)]()
         for i in active {
-          let b = min(Int((Float(initialEvaluations) * Float(t).squareRoot()).rounded(.down)), maxEvaluations, st.remaining(i) - 1)
+          let b = Int(min((Double(initialEvaluations) * Double(t).squareRoot()).rounded(.down), Double(min(maxEvaluations, st.remaining(i) - 1))))
           let delta: Float = t == 1 ? 0.1 * (st.hi - st.lo) : (norm == .l2 ? df.squareRoot() : df) * theta * st.dist[i]
           plan.append((i, b, max(delta, 1e-12)))
           probes[i] = (total, b, max(delta, 1e-12))
@@ -129,7 +129,7 @@ public struct HopSkipJump: DecisionBasedAttack {
         // (1) Back to the boundary from the new point (a sample without a step keeps its point).
         try st.binarySearch(accepted.keys.sorted(), towards: accepted, threshold: theta)
         t += 1
-        if t > 10 * maxQueries { break }   // defensive: the budget ends the loop long before this
+        if t > maxQueries { break }   // defensive: every round spends ≥ 2 queries, so the budget ends it first
       }
     } catch where DecisionState.isBudgetRefusal(error) {
       // The oracle's own budget refused a batch: keep what was found.

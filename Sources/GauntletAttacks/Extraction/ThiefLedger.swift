@@ -70,11 +70,12 @@ final class ThiefLedger {
       } else {
         d = try answer.distributionRows()
         usedScores = true
-        // A row of all zeros (a top-k row that lost everything, or a defense that zeroed it): fall back to the label.
+        // Non-finite scores are dropped first; then a row left with nothing (a top-k row that lost
+        // everything, a defense that zeroed it, or NaN scores) falls back to the label.
+        for i in d.indices where !d[i].isFinite { d[i] = 0 }
         for r in 0..<n where !d[(r * classCount)..<((r + 1) * classCount)].contains(where: { $0 > 0 }) {
           d[r * classCount + Int(answer.labels[r])] = 1
         }
-        for i in d.indices where !d[i].isFinite { d[i] = 0 }
       }
       inputs += slice; targets += d; labels += answer.labels
       dist += d; labs += answer.labels

@@ -18,7 +18,14 @@ public struct EvasionAttackAdapter: AttackAdapter {
 
   func isWhiteBox(_ attack: String) -> Bool { EvasionAttackSpec.whiteBoxNames.contains(attack) }
   public func throughOracle(_ attack: String) -> Bool { !isWhiteBox(attack) }
-  public func epsilon(_ attack: String) -> EpsilonUse { ["fgsm", "pgd", "bim"].contains(attack) ? .required : .optional }
+  /// Attacks whose default norm is L∞ (the rest default to L2).
+  public static let linfByDefault: Set<String> = ["fgsm", "pgd", "bim", "apgd"]
+  /// ε is needed by the L∞ white-box attacks (their radius) and by the decision-based ones (else
+  /// "success" is any misclassified start point and the budget curve is meaningless); C&W and
+  /// DeepFool are minimum-norm attacks, where ε only scores the result.
+  public func epsilon(_ attack: String) -> EpsilonUse {
+    Self.linfByDefault.contains(attack) || EvasionAttackSpec.decisionNames.contains(attack) ? .required : .optional
+  }
   public func usesBudgets(_ attack: String) -> Bool { !isWhiteBox(attack) }
 
   func spec(_ a: AttackConfig, eps: Double?, seed: UInt64) -> String {
@@ -58,7 +65,7 @@ public struct EvasionAttackAdapter: AttackAdapter {
     } else {
       run = try attack.run(inputs: x, labels: labels, oracle: context.oracle().session(client: "attacker"))
     }
-    let norm = a.params["norm"]?.lowercased() ?? (["fgsm", "pgd", "bim"].contains(a.attack) ? "linf" : "l2")
+    let norm = a.params["norm"]?.lowercased() ?? (Self.linfByDefault.contains(a.attack) ? "linf" : "l2")
     return try EvasionOutcome.make(spec: text, run: run, originals: host, labels: labels, budgets: a.budgets,
                                    radius: v.eps.map { (norm == "inf" ? "linf" : norm == "2" ? "l2" : norm, $0) }, context: context)
   }

@@ -63,6 +63,8 @@ final class ConfigReader {
     for (item, f) in items {
       guard case let .number(v, l) = item else { sink.add(f, item.line, "must be \(what), got \(ConfigReader.describe(item))"); ok = false; continue }
       guard valid(v) else { sink.add(f, l, "must be \(what), got \(ConfigReader.describe(item))"); ok = false; continue }
+      // A repeated value would plan the same cell twice.
+      if out.contains(v) { sink.add(f, l, "repeats \(ConfigReader.describe(item)); list each value once"); ok = false; continue }
       out.append(v)
     }
     return ok ? out : nil

@@ -18,7 +18,8 @@ public enum ExactExtractionSpec: Sendable, Hashable {
   /// nil when `text` names a learning-based attack (left to `ExtractionAttackSpec`).
   public static func parse(_ text: String) throws -> ExactExtractionSpec? {
     let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-    let name = parts[0].lowercased().trimmingCharacters(in: .whitespaces)
+    guard let head = parts.first else { return nil }     // "" or ":": left to ExtractionAttackSpec's error
+    let name = head.lowercased().trimmingCharacters(in: .whitespaces)
     guard names.contains(name) else { return nil }
     var params: [String: String] = [:]
     for item in (parts.count > 1 ? parts[1] : "").split(separator: ",") {
