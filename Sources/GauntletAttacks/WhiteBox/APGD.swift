@@ -97,15 +97,7 @@ public struct APGDAttack: WhiteBoxAttack {
       if isMark { lastMark = it }
       active = still
     }
-    if !active.isEmpty {
-      var rows = [Float]()
-      for i in active { rows += x[(i * d)..<((i + 1) * d)] }
-      let z = try st.forward(rows, owners: active)
-      for (r, i) in active.enumerated() {
-        let label = Vec.argmax(z[(r * k)..<((r + 1) * k)])
-        st.finish(i, adversarial: Array(rows[(r * d)..<((r + 1) * d)]), success: st.isAdversarial(label, i), label: label)
-      }
-    }
+    try st.finishRemaining(active, iterate: x)
     return st.run(attack: name)
   }
 }

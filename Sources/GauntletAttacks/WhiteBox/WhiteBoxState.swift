@@ -94,6 +94,19 @@ final class WhiteBoxState {
                               lossQueries: gradientEvaluations[i], checkQueries: checks[i], seconds: elapsed())
   }
 
+  /// The iterative attacks' last step: samples still `active` after the final iterate `x` (flat,
+  /// `n × d`) get one forward check (counted) and are recorded as they stand.
+  func finishRemaining(_ active: [Int], iterate x: [Float]) throws {
+    guard !active.isEmpty else { return }
+    var rows = [Float]()
+    for i in active { rows += x[(i * d)..<((i + 1) * d)] }
+    let z = try forward(rows, owners: active)
+    for (r, i) in active.enumerated() {
+      let label = Vec.argmax(z[(r * k)..<((r + 1) * k)])
+      finish(i, adversarial: Array(rows[(r * d)..<((r + 1) * d)]), success: isAdversarial(label, i), label: label)
+    }
+  }
+
   func run(attack: String) -> AttackRun {
     for i in 0..<n where results[i] == nil { finish(i, adversarial: Array(original(i)), success: false, label: labels[i]) }
     return AttackRun(attack: attack, backend: backend.name, samples: results.compactMap { $0 }, seconds: elapsed())
