@@ -2,7 +2,7 @@ import Foundation
 import GauntletCore
 
 /// Reading and writing whole files as bytes, with `GauntletError.io` naming the path.
-enum FileBytes {
+public enum FileBytes {
   /// The contents of `path`.
   static func read(_ path: String) throws -> [UInt8] {
     var isDir: ObjCBool = false
@@ -20,9 +20,11 @@ enum FileBytes {
     }
   }
 
-  /// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed, then
-  /// renamed over `path`, so a reader never sees a half-written file.
-  static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+  /// Writes `bytes` to `path` atomically and durably: a temporary file in the same directory,
+  /// flushed with `fsync`, renamed over `path`, then the directory flushed too. A reader never sees
+  /// a half-written file, and after a crash (even SIGKILL or power loss) `path` is either the old
+  /// file, absent, or complete.
+  public static func writeAtomically<Bytes: ContiguousBytes & Collection>(_ bytes: Bytes, to path: String) throws {
     let url = URL(fileURLWithPath: path)
     let dir = url.deletingLastPathComponent().path
     let tmp = dir + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
@@ -50,5 +52,7 @@ enum FileBytes {
       unlink(tmp)
       throw GauntletError.io(path: path, detail: "could not move the temporary file into place: \(e)")
     }
+    let dfd = open(dir, O_RDONLY)
+    if dfd >= 0 { _ = fsync(dfd); close(dfd) }
   }
 }

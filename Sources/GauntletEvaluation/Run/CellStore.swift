@@ -20,8 +20,9 @@ public struct CellStore: Sendable {
   /// (so a rerun resumes instead of mixing two experiments).
   public func prepare(for config: ExperimentConfig) throws {
     try DurableFile.makeDirectory(cellsDirectory)
-    // Temporary files of writes a crash interrupted: never complete cells, safe to drop.
-    for f in (try? FileManager.default.contentsOfDirectory(atPath: cellsDirectory)) ?? [] where f.hasPrefix(".") && f.hasSuffix(".tmp") {
+    // Temporary files of writes a crash interrupted (`FileBytes.writeAtomically` names them
+    // `.NAME.tmp-PID-RANDOM`): never complete cells, safe to drop.
+    for f in (try? FileManager.default.contentsOfDirectory(atPath: cellsDirectory)) ?? [] where f.hasPrefix(".") && f.contains(".tmp-") {
       try? FileManager.default.removeItem(atPath: cellsDirectory + "/" + f)
     }
     let data = try Self.encoder().encode(config)
