@@ -33,7 +33,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from art_score_attacks import load_victim  # noqa: E402  (the shared safetensors → nn.Sequential loader)
+from gauntlet_peer import load_points, load_victim  # noqa: E402  (shared with the other peer scripts)
 
 SLOW = {"hsj-l2", "hsj-linf", "boundary", "signopt"}
 
@@ -102,13 +102,7 @@ def main():
     from art.estimators.classification import PyTorchClassifier
 
     mlp = load_victim(os.path.join(args.dir, "victim.safetensors"))
-    x = np.load(os.path.join(args.dir, "points_x.npy")).astype(np.float32).reshape(-1, 1, 8, 8)
-    y = np.load(os.path.join(args.dir, "points_y.npy")).astype(np.int64)
-    with torch.no_grad():
-        agree = float((mlp(torch.from_numpy(x.reshape(len(x), -1))).argmax(1).numpy() == y).mean())
-    print(f"victim loaded: {len(x)} points, torch agrees with Gauntlet's labels on {agree:.0%}")
-    if agree < 0.99:
-        sys.exit("the exported victim does not reproduce Gauntlet's predictions")
+    x, y = load_points(args.dir, mlp)
     gauntlet = json.load(open(os.path.join(args.dir, "gauntlet-evasion.json")))
     table = matched(args.eps, args.eps_l2, args.queries)
     keys = [k for k in table if not args.only or k in args.only.split(",")]

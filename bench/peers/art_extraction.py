@@ -31,17 +31,17 @@ import argparse
 import json
 import math
 import os
-import sys
 import time
 
 import numpy as np
 import torch
 import torch.nn as nn
-from safetensors import safe_open
 
 from art.attacks.extraction import CopycatCNN, KnockoffNets
 from art.defences.postprocessor import ClassLabels, GaussianNoise, HighConfidence, ReverseSigmoid, Rounded
 from art.estimators.classification import PyTorchClassifier
+
+from gauntlet_peer import load_victim
 
 POSTPROCESSORS = {
     "none": lambda: [],
@@ -51,27 +51,6 @@ POSTPROCESSORS = {
     "ClassLabels": lambda: [ClassLabels(apply_predict=True)],
     "HighConfidence": lambda: [HighConfidence(cutoff=0.8, apply_predict=True)],
 }
-
-
-def load_victim(path):
-    """nn.Sequential from Gauntlet's torch export (gauntlet.layers metadata, [out, in] weights)."""
-    with safe_open(path, "pt") as f:
-        meta = f.metadata()
-        tensors = {k: f.get_tensor(k) for k in f.keys()}
-    layers = []
-    for item in meta["gauntlet.layers"].split(","):
-        i, kind = item.split(":")
-        if kind == "linear":
-            w = tensors[f"{i}.weight"]
-            lin = nn.Linear(w.shape[1], w.shape[0])
-            lin.weight.data.copy_(w)
-            lin.bias.data.copy_(tensors[f"{i}.bias"])
-            layers.append(lin)
-        elif kind == "relu":
-            layers.append(nn.ReLU())
-        else:
-            sys.exit(f"unsupported layer kind {kind!r} in {path}")
-    return nn.Sequential(*layers).eval()
 
 
 def epochs_for(budget):

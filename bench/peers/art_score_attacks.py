@@ -22,13 +22,13 @@ more queries than Gauntlet, never fewer); ZOO gets max_iter = budget // (2·nb_p
 import argparse
 import json
 import os
-import sys
 import time
 
 import numpy as np
 import torch
 import torch.nn as nn
-from safetensors import safe_open
+
+from gauntlet_peer import load_points, load_victim
 
 MATCHED = {
     "square-linf": dict(norm="inf", eps=0.2, p_init=0.3, queries=1000),
@@ -38,31 +38,6 @@ MATCHED = {
     "zoo": dict(initial_const=10.0, learning_rate=0.01, nb_parallel=32, variable_h=1e-4, queries=4000),
     "nes-linf": dict(eps=0.2, sigma=0.001, q=25, step=0.04, queries=2000),
 }
-
-
-def load_victim(path):
-    """nn.Sequential from Gauntlet's torch export (gauntlet.layers metadata, [out, in] weights)."""
-    with safe_open(path, "pt") as f:
-        meta = f.metadata()
-        tensors = {k: f.get_tensor(k) for k in f.keys()}
-    layers = []
-    for item in meta["gauntlet.layers"].split(","):
-        i, kind = item.split(":")
-        if kind == "linear":
-            w = tensors[f"{i}.weight"]
-            lin = nn.Linear(w.shape[1], w.shape[0])
-            lin.weight.data.copy_(w)
-            lin.bias.data.copy_(tensors[f"{i}.bias"])
-            layers.append(lin)
-        elif kind == "relu":
-            layers.append(nn.ReLU())
-        elif kind == "tanh":
-            layers.append(nn.Tanh())
-        elif kind == "sigmoid":
-            layers.append(nn.Sigmoid())
-        else:
-            sys.exit(f"unsupported layer kind {kind!r} in {path}")
-    return nn.Sequential(*layers).eval()
 
 
 class Counted(nn.Module):
@@ -162,13 +137,7 @@ def main():
     torch.manual_seed(0)
     np.random.seed(0)
     mlp = load_victim(os.path.join(args.dir, "victim.safetensors"))
-    x = np.load(os.path.join(args.dir, "points_x.npy")).astype(np.float32).reshape(-1, 1, 8, 8)
-    y = np.load(os.path.join(args.dir, "points_y.npy")).astype(np.int64)
-    with torch.no_grad():
-        agree = float((mlp(torch.from_numpy(x.reshape(len(x), -1))).argmax(1).numpy() == y).mean())
-    print(f"victim loaded: {len(x)} points, torch agrees with Gauntlet's labels on {agree:.0%}")
-    if agree < 0.99:
-        sys.exit("the exported victim does not reproduce Gauntlet's predictions")
+    x, y = load_points(args.dir, mlp)
     gauntlet = json.load(open(os.path.join(args.dir, "gauntlet-score.json")))
     keys = [k for k in MATCHED if not args.only or k in args.only.split(",")]
     rows = []
