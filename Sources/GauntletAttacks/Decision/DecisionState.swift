@@ -31,7 +31,6 @@ final class DecisionState {
   private var best: [Float]
   private var bestLabel: [Int32]
   private var bestDist: [Float]
-  private let clock = ContinuousClock()
   private let start: ContinuousClock.Instant
 
   init(session: OracleSession, inputs: Tensor, labels: [Int32], goal: AttackGoal, maxQueries: Int,
@@ -66,7 +65,7 @@ final class DecisionState {
     hasStart = [Bool](repeating: false, count: n)
     best = originals; bestLabel = labels
     bestDist = [Float](repeating: .infinity, count: n)
-    start = clock.now
+    start = ContinuousClock.now
   }
 
   func original(_ i: Int) -> ArraySlice<Float> { originals[(i * d)..<((i + 1) * d)] }
@@ -134,8 +133,7 @@ final class DecisionState {
   }
 
   func elapsed() -> Double {
-    let t = (clock.now - start).components
-    return Double(t.seconds) + Double(t.attoseconds) * 1e-18
+    seconds(since: start)
   }
 
   // MARK: - Shared phases

@@ -99,8 +99,3 @@ final class ThiefLedger {
     (Array(inputs[(from * featureCount)...]), Array(targets[(from * classCount)...]), Array(labels[from...]))
   }
 }
-
-func seconds(since t0: ContinuousClock.Instant) -> Double {
-  let d = ContinuousClock.now - t0
-  return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-}

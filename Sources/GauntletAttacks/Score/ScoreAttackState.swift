@@ -21,7 +21,6 @@ final class ScoreAttackState {
   private(set) var lossQueries: [Int]
   private(set) var checkQueries: [Int]
   private var results: [SampleResult?]
-  private let clock = ContinuousClock()
   private let start: ContinuousClock.Instant
 
   init(session: OracleSession, inputs: Tensor, labels: [Int32], goal: AttackGoal, loss: ScoreLoss,
@@ -66,7 +65,7 @@ final class ScoreAttackState {
     lossQueries = [Int](repeating: 0, count: n)
     checkQueries = [Int](repeating: 0, count: n)
     results = [SampleResult?](repeating: nil, count: n)
-    start = clock.now
+    start = ContinuousClock.now
   }
 
   func target(_ i: Int) -> Int32? { goal.target(i) }
@@ -132,8 +131,7 @@ final class ScoreAttackState {
 
   /// Seconds since the attack started.
   func elapsed() -> Double {
-    let t = (clock.now - start).components
-    return Double(t.seconds) + Double(t.attoseconds) * 1e-18
+    seconds(since: start)
   }
 
   /// Whether `error` is a query budget refusal (the oracle's or the per-sample one).

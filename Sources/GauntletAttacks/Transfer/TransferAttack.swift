@@ -38,7 +38,7 @@ public struct TransferAttack: Sendable {
     guard inputs.backend === oracle.backend else {
       throw GauntletError.foreignBuffer(operation: name, expected: oracle.backend.name, got: inputs.backend.name)
     }
-    let clock = ContinuousClock(), start = clock.now
+    let start = ContinuousClock.now
     let host = try inputs.toArray()
     let onSubstitute = inputs.backend === substitute.backend ? inputs
       : try Tensor(host, shape: inputs.shape, on: substitute.backend)
@@ -49,17 +49,16 @@ public struct TransferAttack: Sendable {
     let answer = try oracle.query(Tensor(rows, shape: [n, oracle.featureCount], on: oracle.backend),
                                   purpose: .successCheck, samples: .perRow(Array(0..<n)))
     let d = oracle.featureCount
-    let elapsed = clock.now - start
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    let elapsed = seconds(since: start)
     var samples = [SampleResult]()
     for i in 0..<n {
       let label = answer.labels[i]
       let ok = goal.target(i).map { label == $0 } ?? (label != labels[i])
       samples.append(SampleResult(index: i, trueLabel: labels[i], finalLabel: label, success: ok,
                                   original: Array(host[(i * d)..<((i + 1) * d)]), adversarial: crafted.samples[i].adversarial,
-                                  lossQueries: 0, checkQueries: 1, seconds: seconds))
+                                  lossQueries: 0, checkQueries: 1, seconds: elapsed))
     }
-    let run = AttackRun(attack: name, backend: oracle.backend.name, samples: samples, seconds: seconds)
+    let run = AttackRun(attack: name, backend: oracle.backend.name, samples: samples, seconds: elapsed)
     let subOK = crafted.samples.filter(\.success).map(\.index)
     let both = subOK.filter { samples[$0].success }.count
     return TransferRun(run: run, substitute: crafted.summary,

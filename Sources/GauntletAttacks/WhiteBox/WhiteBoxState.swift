@@ -18,7 +18,6 @@ final class WhiteBoxState {
   private(set) var gradientEvaluations: [Int]
   private(set) var checks: [Int]
   private var results: [SampleResult?]
-  private let clock = ContinuousClock()
   private let start: ContinuousClock.Instant
 
   init(model: any DifferentiableModel, inputs: Tensor, labels: [Int32], goal: AttackGoal,
@@ -44,7 +43,7 @@ final class WhiteBoxState {
     gradientEvaluations = [Int](repeating: 0, count: n)
     checks = [Int](repeating: 0, count: n)
     results = [SampleResult?](repeating: nil, count: n)
-    start = clock.now
+    start = ContinuousClock.now
   }
 
   func original(_ i: Int) -> ArraySlice<Float> { originals[(i * d)..<((i + 1) * d)] }
@@ -113,8 +112,7 @@ final class WhiteBoxState {
   }
 
   func elapsed() -> Double {
-    let t = (clock.now - start).components
-    return Double(t.seconds) + Double(t.attoseconds) * 1e-18
+    seconds(since: start)
   }
 }
 
