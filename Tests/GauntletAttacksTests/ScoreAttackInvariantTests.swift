@@ -34,18 +34,9 @@ import Gauntlet
         let tag = Comment(rawValue: client)
         #expect(try x.toArray() == before, tag)
         #expect(run.samples.count == y.count, tag)
-        let usage = oracle.usage(of: client)
-        #expect(usage.answered.loss == run.samples.reduce(0) { $0 + $1.lossQueries }, tag)
-        #expect(usage.answered.successCheck == run.samples.reduce(0) { $0 + $1.checkQueries }, tag)
-        #expect(usage.answered.other == 0, tag)
-        let check = try oracle.query(run.samples.flatMap(\.adversarial), client: "verifier", purpose: .other)
-        for (i, s) in run.samples.enumerated() {
-          #expect(s.index == i, tag)
-          #expect(s.totalQueries <= attack.maxQueries, tag)
-          #expect(usage.perSample[i]?.loss ?? 0 == s.lossQueries && usage.perSample[i]?.successCheck ?? 0 == s.checkQueries, tag)
-          #expect(s.adversarial.allSatisfy { $0 >= 0 && $0 <= 1 }, tag)
-          if let norm { #expect((norm == .linf ? s.linf : s.l2) <= eps * (1 + 1e-5), tag) }
-          if s.success { #expect(check.labels[i] != y[i] && check.labels[i] == s.finalLabel, tag) }
+        try RunLedgerChecks.expectConsistent(run, oracle: oracle, client: client, labels: y, maxQueries: attack.maxQueries, tag: tag)
+        if let norm {
+          for s in run.samples { #expect((norm == .linf ? s.linf : s.l2) <= eps * (1 + 1e-5), tag) }
         }
       }
     }
